@@ -1,0 +1,53 @@
+import Logging
+import ServiceLifecycle
+
+/// Serves RPC requests from a queue: each request goes to `handler`, whose answer is sent to
+/// the request's reply-to address with the same correlation id, then the request is
+/// acknowledged. At most `prefetch` requests are handled at once.
+public struct AMQPRPCServer: Service {
+    /// What a handler returns: the reply body and its message type.
+    public struct Reply: Sendable {
+        public var body: [UInt8]
+        public var type: String?
+        public init(body: [UInt8], type: String? = nil) {
+            self.body = body
+            self.type = type
+        }
+    }
+
+    let connection: AMQPConnection
+    let queue: String
+    let prefetch: UInt16
+    let logger: Logger
+    let handler: @Sendable (AMQPMessage) async -> Reply
+
+    /// Creates a server for `queue`.
+    public init(
+        connection: AMQPConnection, queue: String, prefetch: UInt16 = 32, logger: Logger,
+        handler: @escaping @Sendable (AMQPMessage) async -> Reply
+    ) {
+        self.connection = connection
+        self.queue = queue
+        self.prefetch = prefetch
+        self.logger = logger
+        self.handler = handler
+    }
+
+    /// Serves until graceful shutdown or cancellation; requests not yet answered are requeued.
+    public func run() async throws {
+        let consumer = connection.consume(queue: queue, prefetch: prefetch)
+        let connection = self.connection
+        let handler = self.handler
+        try await withThrowingDiscardingTaskGroup { group in
+            for try await delivery in consumer.cancelOnGracefulShutdown() {
+                group.addTask {
+                    let reply = await handler(delivery.message)
+                    connection.reply(
+                        to: delivery.message, body: reply.body,
+                        properties: AMQPProperties(contentType: "application/json", type: reply.type, persistent: false))
+                    delivery.ack()
+                }
+            }
+        }
+    }
+}

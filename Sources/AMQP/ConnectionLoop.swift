@@ -1,0 +1,261 @@
+import CRabbitMQ
+import Logging
+import Synchronization
+
+/// The thread that owns one rabbitmq-c connection: it connects, declares the topology, reads
+/// frames, runs the commands tasks hand it, and reconnects with backoff when the connection drops.
+///
+/// - Important: Everything below `// Thread-confined` is touched only by the connection thread.
+///   Other threads talk to it only through `submit`, which appends to a locked inbox and wakes the
+///   thread's `poll()` through an eventfd.
+final class ConnectionLoop: @unchecked Sendable {
+    struct Inbox {
+        var commands: [ConnectionCommand] = []
+        var signalled = false
+        var closed = false
+    }
+
+    struct Status {
+        var connected = false
+        var blocked = false
+        var lastError: AMQPError?
+    }
+
+    let configuration: AMQPConfiguration
+    var logger: Logger
+    let wakeFD: Int32
+    private let inbox = Mutex(Inbox())
+    let status = Mutex(Status())
+    private let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
+
+    // Thread-confined.
+    var session: RabbitMQSession?
+    var topology: AMQPTopology
+    var publishTag: UInt64 = 0
+    var confirms: [UInt64: PendingConfirm] = [:]
+    var calls: [String: PendingCall] = [:]
+    var consumers: [Int: ConsumerState] = [:]
+    var consumerByChannel: [UInt16: Int] = [:]
+    var content: [UInt16: PartialContent] = [:]
+    var nextDeadline: ContinuousClock.Instant?
+    var epoch: UInt64 = 0
+    var nextChannel: UInt16 = ChannelNumber.firstConsumer
+    var freeChannels: [UInt16] = []
+    var stopping = false
+
+    init(configuration: AMQPConfiguration, topology: AMQPTopology, logger: Logger) throws(AMQPError) {
+        let fd = crabbitmq_wake_fd()
+        guard fd >= 0 else { throw AMQPError(.connectFailed, "could not create an eventfd") }
+        self.wakeFD = fd
+        self.configuration = configuration
+        self.topology = topology
+        var logger = logger
+        logger[metadataKey: AMQPLoggingKeys.broker] = "\(configuration)"
+        logger[metadataKey: AMQPLoggingKeys.connectionName] = "\(configuration.connectionName)"
+        self.logger = logger
+    }
+
+    deinit { close(wakeFD) }
+
+    // MARK: cross-thread
+
+    /// Hands `command` to the connection thread. Returns false once the loop has stopped.
+    @discardableResult
+    func submit(_ command: ConnectionCommand) -> Bool {
+        let (accepted, wake) = inbox.withLock { inbox -> (Bool, Bool) in
+            guard !inbox.closed else { return (false, false) }
+            inbox.commands.append(command)
+            if inbox.signalled { return (true, false) }
+            inbox.signalled = true
+            return (true, true)
+        }
+        if wake { crabbitmq_wake_signal(wakeFD) }
+        if !accepted { Self.refuse(command, with: AMQPError(.shutdown, "the AMQP connection is closed")) }
+        return accepted
+    }
+
+    /// Waits until the thread has exited.
+    func waitUntilFinished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyDone = finished.withLock { waiters -> Bool in
+                guard waiters != nil else { return true }
+                waiters?.append(continuation)
+                return false
+            }
+            if alreadyDone { continuation.resume() }
+        }
+    }
+
+    func takeCommands() -> [ConnectionCommand] {
+        crabbitmq_wake_reset(wakeFD)
+        return inbox.withLock { inbox in
+            inbox.signalled = false
+            defer { inbox.commands.removeAll(keepingCapacity: true) }
+            return inbox.commands
+        }
+    }
+
+    // MARK: thread main
+
+    /// The body of the connection thread.
+    func run() {
+        var delay = configuration.initialReconnectDelay
+        while !stopping {
+            do throws(AMQPError) {
+                try connect()
+                delay = configuration.initialReconnectDelay
+                try serve()
+            } catch {
+                dropSession(error)
+                guard !stopping else { break }
+                logger.warning(
+                    "AMQP connection unavailable, reconnecting",
+                    metadata: [AMQPLoggingKeys.error: "\(error.message)", AMQPLoggingKeys.retryIn: "\(delay)"])
+                idle(for: delay)
+                delay = min(delay * 2, configuration.maximumReconnectDelay)
+            }
+        }
+        shutDown()
+    }
+
+    private func connect() throws(AMQPError) {
+        let session = try RabbitMQSession(configuration: configuration)
+        self.session = session
+        epoch &+= 1
+        try openPublisherChannel(session)
+        try openRPCChannel(session)
+        try session.openChannel(ChannelNumber.management)
+        try declare(topology, on: session)
+        for id in consumers.keys.sorted() { try subscribe(id, on: session) }
+        status.withLock {
+            $0.connected = true
+            $0.blocked = false
+            $0.lastError = nil
+        }
+        logger.info("AMQP connected")
+    }
+
+    func openPublisherChannel(_ session: RabbitMQSession) throws(AMQPError) {
+        try session.openChannel(ChannelNumber.publisher)
+        try session.selectConfirms(ChannelNumber.publisher)
+        publishTag = 0
+    }
+
+    func openRPCChannel(_ session: RabbitMQSession) throws(AMQPError) {
+        try session.openChannel(ChannelNumber.rpc)
+        _ = try session.consume(ChannelNumber.rpc, queue: ChannelNumber.directReplyTo, noAck: true)
+    }
+
+    func declare(_ topology: AMQPTopology, on session: RabbitMQSession) throws(AMQPError) {
+        for exchange in topology.exchanges { try session.declare(exchange, channel: ChannelNumber.management) }
+        for queue in topology.queues { try session.declare(queue, channel: ChannelNumber.management) }
+        for binding in topology.bindings { try session.bind(binding, channel: ChannelNumber.management) }
+    }
+
+    /// Runs while connected: commands, frames, deadlines, then `poll()` until something happens.
+    private func serve() throws(AMQPError) {
+        var graceEnds: ContinuousClock.Instant?
+        while true {
+            guard let session else { throw AMQPError(.connectionLost, "no session") }
+            try runCommands(connectedTo: session)
+            try readFrames(from: session)
+            let now = ContinuousClock.now
+            expireDeadlines(now: now)
+            try resubscribeDue(now: now, on: session)
+            if stopping {
+                if graceEnds == nil {
+                    graceEnds = now + .seconds(2)
+                    cancelConsumersForShutdown(on: session)
+                }
+                if confirms.isEmpty && calls.isEmpty || now >= (graceEnds ?? now) {
+                    session.close()
+                    self.session = nil
+                    return
+                }
+            }
+            if session.hasBufferedInput { continue }
+            _ = crabbitmq_wait(session.socketDescriptor, wakeFD, pollTimeout(now: now))
+        }
+    }
+
+    private func pollTimeout(now: ContinuousClock.Instant) -> Int32 {
+        var timeout = Duration.milliseconds(min(1000, max(100, configuration.heartbeatSeconds * 1000 / 4)))
+        if let nextDeadline { timeout = min(timeout, max(.zero, nextDeadline - now)) }
+        for consumer in consumers.values {
+            if let at = consumer.resubscribeAt { timeout = min(timeout, max(.zero, at - now)) }
+        }
+        let (seconds, attoseconds) = timeout.components
+        return Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + (attoseconds % 1_000_000_000_000_000 > 0 ? 1 : 0)
+    }
+
+    /// Waits `delay` before the next connection attempt while answering commands as a
+    /// disconnected client would.
+    private func idle(for delay: Duration) {
+        let until = ContinuousClock.now + delay
+        while !stopping {
+            runCommandsDisconnected()
+            let now = ContinuousClock.now
+            expireDeadlines(now: now)
+            guard now < until else { return }
+            let (seconds, attoseconds) = (until - now).components
+            _ = crabbitmq_wait(-1, wakeFD, Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1)
+        }
+    }
+
+    /// Forgets the broken connection and fails whatever depended on it.
+    func dropSession(_ error: AMQPError) {
+        session?.abandon()
+        session = nil
+        status.withLock {
+            $0.connected = false
+            $0.lastError = error
+        }
+        let lost = AMQPError(.connectionLost, "the connection dropped before the broker confirmed: \(error.message)")
+        failConfirms(with: lost)
+        failCalls(with: lost)
+        content.removeAll()
+        consumerByChannel.removeAll()
+        freeChannels.removeAll()
+        nextChannel = ChannelNumber.firstConsumer
+        for id in consumers.keys {
+            consumers[id]?.channel = nil
+            consumers[id]?.resubscribeAt = nil
+        }
+    }
+
+    private func shutDown() {
+        session?.close()
+        session = nil
+        status.withLock { $0.connected = false }
+        let closedInbox = inbox.withLock { inbox -> [ConnectionCommand] in
+            inbox.closed = true
+            defer { inbox.commands.removeAll() }
+            return inbox.commands
+        }
+        let error = AMQPError(.shutdown, "the AMQP connection was closed")
+        for command in closedInbox { Self.refuse(command, with: error) }
+        failConfirms(with: error)
+        failCalls(with: error)
+        for consumer in consumers.values { consumer.continuation.finish() }
+        consumers.removeAll()
+        logger.info("AMQP connection closed")
+        let waiters = finished.withLock { waiters in
+            defer { waiters = nil }
+            return waiters ?? []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// Fixed channel numbers of a connection.
+enum ChannelNumber {
+    /// Publishes in confirm mode.
+    static let publisher: UInt16 = 1
+    /// RPC requests, replies, and the direct reply-to consumer.
+    static let rpc: UInt16 = 2
+    /// Declarations and queue inspection.
+    static let management: UInt16 = 3
+    /// Consumers get their own channels from here on.
+    static let firstConsumer: UInt16 = 10
+    static let directReplyTo = "amq.rabbitmq.reply-to"
+}

@@ -1,0 +1,75 @@
+/// An RPC operation between TenantDesk processes: its versioned name (sent as the AMQP message
+/// type), the queue that serves it, and its request and response bodies (JSON).
+public protocol RPCMethod {
+    associatedtype Request: Codable & Sendable
+    associatedtype Response: Codable & Sendable
+    /// Versioned name, e.g. `roles.login.v1`. A breaking change gets a new version.
+    static var name: String { get }
+    /// The queue of the service that answers it.
+    static var queue: String { get }
+}
+
+/// The reply to every RPC: either the response or the problem that prevented it.
+public enum RPCReply<Response: Codable & Sendable>: Codable, Sendable {
+    case success(Response)
+    case failure(RPCProblem)
+
+    private enum CodingKeys: String, CodingKey { case result, problem }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let problem = try container.decodeIfPresent(RPCProblem.self, forKey: .problem) {
+            self = .failure(problem)
+        } else {
+            self = .success(try container.decode(Response.self, forKey: .result))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .success(let response): try container.encode(response, forKey: .result)
+        case .failure(let problem): try container.encode(problem, forKey: .problem)
+        }
+    }
+}
+
+/// A problem reported by the callee, carried to the gateway and rendered as RFC 9457
+/// problem+json there.
+public struct RPCProblem: Codable, Sendable, Error, Equatable {
+    /// HTTP status the gateway answers with.
+    public var status: Int
+    /// Stable problem type (see `ProblemType`).
+    public var type: String
+    /// Short, human-readable summary of the problem type.
+    public var title: String
+    /// Explanation specific to this occurrence.
+    public var detail: String?
+    /// Seconds after which retrying makes sense (429, 503).
+    public var retryAfter: Int?
+
+    /// Creates a problem.
+    public init(status: Int, type: String, title: String, detail: String? = nil, retryAfter: Int? = nil) {
+        self.status = status
+        self.type = type
+        self.title = title
+        self.detail = detail
+        self.retryAfter = retryAfter
+    }
+}
+
+/// Names of the RPC queues.
+public enum RPCQueue {
+    /// Served by the role/permission service.
+    public static let roles = "tenantdesk.rpc.roles"
+    /// Served by the worker.
+    public static let worker = "tenantdesk.rpc.worker"
+}
+
+/// Names of the exchanges.
+public enum ExchangeName {
+    /// Topic exchange of domain events (`request.submitted`, `delegation.changed`, ...).
+    public static let events = "tenantdesk.events"
+    /// Dead-letter exchange of work queues.
+    public static let deadLetter = "tenantdesk.dead-letter"
+}

@@ -1,0 +1,126 @@
+import AMQP
+import Testing
+
+@Suite("AMQP publish and consume against RabbitMQ", .serialized, .timeLimit(.minutes(3)))
+struct PublishConsumeTests {
+    @Test("10,000 confirmed persistent messages are all consumed, none twice")
+    func tenThousandMessages() async throws {
+        let queue = TestBroker.uniqueName("test.bulk")
+        let connection = try await TestBroker.connect(topology: AMQPTopology(queues: [.init(name: queue, kind: .quorum)]))
+        defer { Task { _ = try? await connection.deleteQueue(queue); await connection.close() } }
+
+        let total = 10_000
+        let body = [UInt8](repeating: 0x61, count: 1024)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<total {
+                if index >= 256 { try await group.next() }
+                group.addTask {
+                    var payload = body
+                    let digits = String(index)
+                    payload.replaceSubrange(0..<8, with: Array((String(repeating: "0", count: 8 - digits.count) + digits).utf8))
+                    try await connection.publish(
+                        payload, exchange: "", routingKey: queue, properties: AMQPProperties(messageID: "m\(index)"))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await connection.messageCount(queue: queue) == UInt32(total))
+
+        var seen = Set<String>()
+        var duplicates = 0
+        for try await delivery in connection.consume(queue: queue, prefetch: 200) {
+            let key = Array(delivery.message.body.prefix(8)).text
+            if !seen.insert(key).inserted { duplicates += 1 }
+            #expect(delivery.message.properties.persistent)
+            #expect(delivery.message.body.count == 1024)
+            delivery.ack()
+            if seen.count == total { break }
+        }
+        #expect(seen.count == total)
+        #expect(duplicates == 0)
+        // Quorum queues apply acks through their Raft log: wait (bounded) for the count to settle.
+        var left = try await connection.messageCount(queue: queue)
+        for _ in 0..<100 where left > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            left = try await connection.messageCount(queue: queue)
+        }
+        #expect(left == 0)
+    }
+
+    @Test("a mandatory publish nobody can receive throws unroutable")
+    func unroutable() async throws {
+        let connection = try await TestBroker.connect()
+        defer { Task { await connection.close() } }
+        await #expect {
+            try await connection.publish([UInt8](text: "x"), exchange: "", routingKey: TestBroker.uniqueName("nobody"))
+        } throws: { error in
+            guard let error = error as? AMQPError, case .unroutable(let code) = error.kind else { return false }
+            return code == 312
+        }
+        // The channel stays usable afterwards.
+        let queue = TestBroker.uniqueName("test.after-return")
+        try await connection.declare(AMQPTopology(queues: [.init(name: queue, durable: false, autoDelete: false)]))
+        try await connection.publish([UInt8](text: "ok"), exchange: "", routingKey: queue)
+        #expect(try await connection.messageCount(queue: queue) == 1)
+        try await connection.deleteQueue(queue)
+    }
+
+    @Test("a publish the broker refuses (queue full, reject-publish) throws nacked")
+    func nacked() async throws {
+        let queue = TestBroker.uniqueName("test.full")
+        let connection = try await TestBroker.connect(topology: AMQPTopology(queues: [
+            .init(name: queue, kind: .classic, maxLength: 1, overflow: .rejectPublish),
+        ]))
+        defer { Task { _ = try? await connection.deleteQueue(queue); await connection.close() } }
+        try await connection.publish([UInt8](text: "first"), exchange: "", routingKey: queue)
+        await #expect {
+            try await connection.publish([UInt8](text: "second"), exchange: "", routingKey: queue)
+        } throws: { error in
+            (error as? AMQPError)?.kind == .nacked
+        }
+        #expect(try await connection.messageCount(queue: queue) == 1)
+    }
+
+    @Test("nack with requeue redelivers; reject without requeue dead-letters")
+    func settlement() async throws {
+        let queue = TestBroker.uniqueName("test.settle")
+        let dead = queue + ".dead"
+        let connection = try await TestBroker.connect(topology: AMQPTopology(queues: [
+            .init(name: dead, kind: .quorum),
+            .init(name: queue, kind: .quorum, deadLetterExchange: "", deadLetterRoutingKey: dead, deliveryLimit: 5),
+        ]))
+        defer { Task { _ = try? await connection.deleteQueue(queue); _ = try? await connection.deleteQueue(dead); await connection.close() } }
+        try await connection.publish([UInt8](text: "poison"), exchange: "", routingKey: queue)
+
+        var attempts = 0
+        for try await delivery in connection.consume(queue: queue, prefetch: 1) {
+            attempts += 1
+            if attempts == 1 {
+                #expect(!delivery.message.redelivered)
+                delivery.nack(requeue: true)
+            } else {
+                #expect(delivery.message.redelivered)
+                delivery.reject(requeue: false)
+                break
+            }
+        }
+        #expect(attempts == 2)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await connection.messageCount(queue: dead) == 1)
+        #expect(try await connection.messageCount(queue: queue) == 0)
+    }
+
+    @Test("a declaration that conflicts with an existing queue throws and leaves the connection usable")
+    func conflictingDeclaration() async throws {
+        let queue = TestBroker.uniqueName("test.conflict")
+        let connection = try await TestBroker.connect(topology: AMQPTopology(queues: [.init(name: queue, kind: .quorum)]))
+        defer { Task { _ = try? await connection.deleteQueue(queue); await connection.close() } }
+        await #expect {
+            try await connection.declare(AMQPTopology(queues: [.init(name: queue, kind: .classic)]))
+        } throws: { error in
+            (error as? AMQPError)?.kind == .channelClosed(code: 406)
+        }
+        try await connection.publish([UInt8](text: "still fine"), exchange: "", routingKey: queue)
+        #expect(try await connection.messageCount(queue: queue) == 1)
+    }
+}

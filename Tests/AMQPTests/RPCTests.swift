@@ -1,0 +1,72 @@
+import AMQP
+import Testing
+
+@Suite("AMQP RPC over direct reply-to", .serialized, .timeLimit(.minutes(2)))
+struct RPCTests {
+    @Test("200 concurrent calls over one connection each get their own answer")
+    func concurrentCalls() async throws {
+        let queue = TestBroker.uniqueName("test.rpc")
+        let server = try await TestBroker.connect(name: "rpc-server", topology: AMQPTopology(queues: [
+            .init(name: queue, durable: false, autoDelete: true),
+        ]))
+        let client = try await TestBroker.connect(name: "rpc-client")
+        let serving = Task {
+            try await AMQPRPCServer(connection: server, queue: queue, prefetch: 64, logger: TestBroker.logger) { request in
+                AMQPRPCServer.Reply(body: [UInt8](text: "answer:" + request.body.text))
+            }.run()
+        }
+        defer {
+            serving.cancel()
+            Task { await client.close(); await server.close() }
+        }
+
+        let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let reply = try await client.call(queue: queue, body: [UInt8](text: "q\(index)"), timeout: .seconds(10))
+                    return (index, reply.body.text)
+                }
+            }
+            var answers: [Int: String] = [:]
+            for try await (index, answer) in group { answers[index] = answer }
+            return answers
+        }
+        #expect(answers.count == 200)
+        for index in 0..<200 { #expect(answers[index] == "answer:q\(index)") }
+    }
+
+    @Test("a call to a queue nobody consumes times out at its deadline")
+    func timeout() async throws {
+        let queue = TestBroker.uniqueName("test.rpc-silent")
+        let client = try await TestBroker.connect(topology: AMQPTopology(queues: [.init(name: queue, durable: false)]))
+        defer { Task { _ = try? await client.deleteQueue(queue); await client.close() } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect {
+            _ = try await client.call(queue: queue, body: [UInt8](text: "hello?"), timeout: .milliseconds(300))
+        } throws: { error in
+            (error as? AMQPError)?.kind == .timeout
+        }
+        let elapsed = clock.now - start
+        #expect(elapsed >= .milliseconds(300))
+        #expect(elapsed < .seconds(2))
+        // The request expired in the queue instead of waiting for a server that would answer nobody.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await client.messageCount(queue: queue) == 0)
+    }
+
+    @Test("a call to a queue that does not exist fails at once as unroutable")
+    func missingQueue() async throws {
+        let client = try await TestBroker.connect()
+        defer { Task { await client.close() } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect {
+            _ = try await client.call(queue: TestBroker.uniqueName("nobody"), body: [], timeout: .seconds(5))
+        } throws: { error in
+            guard let error = error as? AMQPError, case .unroutable = error.kind else { return false }
+            return true
+        }
+        #expect(clock.now - start < .seconds(2))
+    }
+}
