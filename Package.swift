@@ -71,6 +71,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Tokens",
+            dependencies: [
+                "Domain", "Contracts",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Settings",
             dependencies: [
                 "AMQP", "Store",
@@ -83,13 +92,14 @@ let package = Package(
         .target(
             name: "RoleService",
             dependencies: [
-                "AMQP", "Messaging", "Contracts", "Domain", "Store", "Settings",
+                "AMQP", "Messaging", "Contracts", "Domain", "Store", "Settings", "Tokens",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -99,18 +109,20 @@ let package = Package(
                 "AMQP", "Messaging", "Contracts", "Domain", "Store", "Settings",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GatewayApp",
             dependencies: [
-                "AMQP", "Messaging", "Contracts", "Domain", "Settings",
+                "AMQP", "Messaging", "Contracts", "Domain", "Settings", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
@@ -123,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "AdminCLI",
             dependencies: [
-                "Store", "RoleService", "Settings",
+                "Store", "RoleService", "WorkerService", "Settings", "Messaging", "Contracts", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

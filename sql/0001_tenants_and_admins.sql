@@ -70,9 +70,15 @@ CREATE POLICY tenant_isolation ON admins
     USING (tenant_id = tenantdesk_current_tenant())
     WITH CHECK (tenant_id = tenantdesk_current_tenant());
 
+-- The role running migrations (the schema owner) administers the platform from the admin CLI
+-- and sees every row; the services' role sees only the bound tenant's.
+CREATE POLICY owner_access ON tenants TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY owner_access ON admins TO CURRENT_USER USING (true) WITH CHECK (true);
+
 GRANT USAGE ON SCHEMA public TO tenantdesk_app;
 GRANT EXECUTE ON FUNCTION tenantdesk_current_tenant() TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE ON tenants, admins TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE ON login_identities TO tenantdesk_app;
 GRANT SELECT, INSERT ON signing_keys TO tenantdesk_app;
 GRANT UPDATE (retired_at) ON signing_keys TO tenantdesk_app;
+

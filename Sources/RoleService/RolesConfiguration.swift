@@ -1,0 +1,37 @@
+import AMQP
+import Settings
+import Store
+
+/// Configuration of the role/permission service, from the environment:
+/// - `TD_AMQP_URL`, `TD_AMQP_HEARTBEAT`: RabbitMQ.
+/// - `TD_DATABASE_URL`: PostgreSQL as the non-owner role `tenantdesk_app`.
+/// - `TD_ACCESS_TOKEN_TTL_SECONDS`: access-token lifetime, 60–900 (default 900).
+/// - `TD_BCRYPT_COST`: bcrypt cost for new password hashes, 10–16 (default 12).
+/// - `TD_RPC_CONCURRENCY`: RPC requests handled at once (prefetch), 1–256 (default 32).
+/// - `TD_LOG_LEVEL`.
+public struct RolesConfiguration: Sendable {
+    public var amqp: AMQPConfiguration
+    public var database: DatabaseConfiguration
+    public var accessTokenLifetime: Duration
+    public var bcryptCost: Int
+    public var rpcConcurrency: Int
+
+    public init(amqp: AMQPConfiguration, database: DatabaseConfiguration, accessTokenLifetime: Duration = .seconds(900),
+                bcryptCost: Int = 12, rpcConcurrency: Int = 32) {
+        self.amqp = amqp
+        self.database = database
+        self.accessTokenLifetime = accessTokenLifetime
+        self.bcryptCost = bcryptCost
+        self.rpcConcurrency = rpcConcurrency
+    }
+
+    public init(environment: Environment) throws(ConfigurationError) {
+        let concurrency = try environment.int("TD_RPC_CONCURRENCY", default: 32, in: 1...256)
+        self.init(
+            amqp: try environment.amqp(connectionName: "tenantdesk-roles"),
+            database: try environment.database("TD_DATABASE_URL", default: Defaults.databaseURL, maximumConnections: min(concurrency, 40)),
+            accessTokenLifetime: .seconds(try environment.int("TD_ACCESS_TOKEN_TTL_SECONDS", default: 900, in: 60...900)),
+            bcryptCost: try environment.int("TD_BCRYPT_COST", default: 12, in: 10...16),
+            rpcConcurrency: concurrency)
+    }
+}

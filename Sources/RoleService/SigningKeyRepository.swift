@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+import Tokens
+
+/// Loads the signing keys from PostgreSQL, creating the first one when there is none. Every copy
+/// of the role service signs with the same newest key, so any copy's tokens verify everywhere.
+public struct SigningKeyRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The unretired keys, newest first; creates one when none exists.
+    public func activeKeys() async throws -> [SigningKey] {
+        var keys = try await load()
+        if keys.isEmpty {
+            let key = SigningKey()
+            try await database.client.query("""
+                INSERT INTO signing_keys (kid, private_key, public_key)
+                VALUES (\(key.kid), \(Data(key.privateKey.rawRepresentation)), \(Data(key.privateKey.publicKey.rawRepresentation)))
+                ON CONFLICT DO NOTHING
+                """, logger: database.logger)
+            keys = try await load()
+            database.logger.info("created a signing key", metadata: ["kid": "\(key.kid)"])
+        }
+        return keys
+    }
+
+    private func load() async throws -> [SigningKey] {
+        var keys: [SigningKey] = []
+        let rows = try await database.client.query(
+            "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
+            logger: database.logger)
+        for try await (kid, raw) in rows.decode((String, Data).self) {
+            keys.append(try SigningKey(kid: kid, rawPrivateKey: raw))
+        }
+        return keys
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Logging
+
+/// Start-up helpers shared by the executables.
+public enum ProcessStart {
+    /// Builds the configuration or prints the one-line reason and exits with status 2.
+    public static func configuration<C>(_ program: String, _ make: () throws -> C) -> C {
+        do {
+            return try make()
+        } catch {
+            FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// Logs to standard error at `level`.
+    public static func bootstrapLogging(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

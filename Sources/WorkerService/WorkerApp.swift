@@ -1,0 +1,60 @@
+import AMQP
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+import Store
+import UnixSignals
+
+/// The worker: serves its RPC queue until SIGTERM/SIGINT.
+public struct WorkerApp: Sendable {
+    let configuration: WorkerConfiguration
+    let logger: Logger
+
+    public init(configuration: WorkerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The long-running pieces, in start order; shutdown runs in reverse.
+    public func services() throws -> [any Service] {
+        let database = Database(configuration: configuration.database, logger: logger)
+        let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.worker, logger: logger)
+        let router = Self.router(database: database, logger: logger)
+        let server = AMQPRPCServer(
+            connection: connection, queue: RPCQueue.worker, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
+        ) { message in await router.handle(message) }
+        return [database.client, connection, server]
+    }
+
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: try services().map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    static func router(database: Database, logger: Logger) -> RPCRouter {
+        let directory = PhoneDirectory(database: database)
+        let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
+        var router = RPCRouter(logger: logger)
+        router.on(PhoneNumbersMethod.self) { request in
+            var country: String?
+            if let raw = request.country {
+                guard let code = Validation.countryCode(raw) else {
+                    throw RPCProblem(
+                        status: 400, type: ProblemType.validationFailed, title: "Invalid country",
+                        detail: "country must be an ISO 3166-1 alpha-2 code such as JP")
+                }
+                country = code
+            }
+            return PhoneNumbersMethod.Response(entries: try await directory.lines(country: country))
+        }
+        router.on(WorkerPingMethod.self) { _ in PingResponse(service: "worker", instance: instance) }
+        return router
+    }
+}

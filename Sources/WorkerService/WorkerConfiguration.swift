@@ -1,0 +1,28 @@
+import AMQP
+import Settings
+import Store
+
+/// Configuration of the worker, from the environment:
+/// - `TD_AMQP_URL`, `TD_AMQP_HEARTBEAT`: RabbitMQ.
+/// - `TD_DATABASE_URL`: PostgreSQL as the non-owner role `tenantdesk_app`.
+/// - `TD_RPC_CONCURRENCY`: RPC requests handled at once (prefetch), 1–256 (default 32).
+/// - `TD_LOG_LEVEL`.
+public struct WorkerConfiguration: Sendable {
+    public var amqp: AMQPConfiguration
+    public var database: DatabaseConfiguration
+    public var rpcConcurrency: Int
+
+    public init(amqp: AMQPConfiguration, database: DatabaseConfiguration, rpcConcurrency: Int = 32) {
+        self.amqp = amqp
+        self.database = database
+        self.rpcConcurrency = rpcConcurrency
+    }
+
+    public init(environment: Environment) throws(ConfigurationError) {
+        let concurrency = try environment.int("TD_RPC_CONCURRENCY", default: 32, in: 1...256)
+        self.init(
+            amqp: try environment.amqp(connectionName: "tenantdesk-worker"),
+            database: try environment.database("TD_DATABASE_URL", default: Defaults.databaseURL, maximumConnections: min(concurrency, 40)),
+            rpcConcurrency: concurrency)
+    }
+}
