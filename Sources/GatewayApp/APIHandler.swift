@@ -1,0 +1,71 @@
+import Contracts
+import Domain
+import Messaging
+import OpenAPIRuntime
+
+/// The operations of the OpenAPI document. Each authorizes, validates what it can without a
+/// round trip, and forwards to the service that owns the data.
+struct APIHandler: APIProtocol {
+    let rpc: RPCClient
+    let readiness: ReadinessCheck
+
+    func getLiveness(_ input: Operations.GetLiveness.Input) async throws -> Operations.GetLiveness.Output {
+        .ok(.init(body: .json(.init(status: .alive))))
+    }
+
+    func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
+        let (ready, checks) = await readiness.run()
+        guard ready else {
+            let failing = checks.filter { $0.value != "ok" }.map { "\($0.key): \($0.value)" }.sorted()
+            throw APIProblem(
+                status: 503, type: ProblemType.serviceUnavailable, title: "Not ready",
+                detail: failing.joined(separator: ", "), retryAfter: 1)
+        }
+        return .ok(.init(body: .json(.init(status: .ready, checks: .init(additionalProperties: checks)))))
+    }
+
+    func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
+        guard case .json(let grant) = input.body else { throw APIProblem.malformed("send a JSON body") }
+        guard grant.email.count <= 254, grant.password.count <= 1024 else {
+            throw APIProblem.invalid("email or password too long")
+        }
+        guard !grant.email.isEmpty, !grant.password.isEmpty else {
+            throw APIProblem.invalid("email and password are required")
+        }
+        let response = try await call(LoginMethod.self, .init(email: grant.email, password: grant.password))
+        return .ok(.init(
+            headers: .init(cacheControl: .noStore),
+            body: .json(.init(accessToken: response.accessToken, tokenType: .bearer, expiresIn: response.expiresIn))))
+    }
+
+    func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
+        let principal = try RequestInfo.requirePrincipal()
+        return .ok(.init(body: .json(.init(
+            adminId: principal.adminID, tenantId: principal.tenantID, name: principal.name, email: principal.email,
+            roles: principal.roles.compactMap { .init(rawValue: $0.rawValue) }))))
+    }
+
+    func listPhoneNumbers(_ input: Operations.ListPhoneNumbers.Input) async throws -> Operations.ListPhoneNumbers.Output {
+        _ = try RequestInfo.requirePrincipal()
+        var country: String?
+        if let raw = input.query.country {
+            guard let code = Validation.countryCode(raw) else {
+                throw APIProblem.malformed("country must be an ISO 3166-1 alpha-2 code such as JP")
+            }
+            country = code
+        }
+        let response = try await call(PhoneNumbersMethod.self, .init(country: country))
+        return .ok(.init(body: .json(.init(lines: response.entries.map {
+            .init(country: $0.country, countryName: $0.countryName, phoneNumber: $0.phoneNumber, hours: $0.hours,
+                  languages: $0.languages, notes: $0.notes)
+        }))))
+    }
+
+    private func call<Method: RPCMethod>(_ method: Method.Type, _ request: Method.Request) async throws -> Method.Response {
+        do {
+            return try await rpc.call(method, request)
+        } catch {
+            throw APIProblem(error)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Domain
+import HTTPTypes
+import Hummingbird
+import Tokens
+
+/// Verifies a bearer token when one is sent and records the outcome for the handlers; the
+/// handlers of protected operations demand a principal. No call to the role service: the
+/// signature is checked with the keys of the `KeyRing`.
+struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let keyRing: KeyRing
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        var info = RequestInfo.current
+        info.principal = await authenticate(header)
+        return try await RequestInfo.$current.withValue(info) { try await next(request, context) }
+    }
+
+    private func authenticate(_ header: String) async -> Result<Principal, APIProblem> {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            return .failure(.unauthenticated("use Authorization: Bearer <access token>", error: "invalid_request"))
+        }
+        let token = String(parts[1])
+        if let kid = TokenVerifier.unverifiedKeyID(of: token) { await keyRing.refreshIfUnknown(kid: kid) }
+        do {
+            return .success(try await keyRing.verifier.verify(token))
+        } catch {
+            return .failure(.unauthenticated("the access token is invalid or expired"))
+        }
+    }
+}
+
+extension RequestInfo {
+    /// The authenticated principal, or the 401 problem to answer with.
+    static func requirePrincipal() throws(APIProblem) -> Principal {
+        switch current.principal {
+        case .success(let principal): return principal
+        case .failure(let problem): throw problem
+        case nil: throw APIProblem.unauthenticated("this operation needs an access token", error: "invalid_request")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import AMQP
+import Hummingbird
+import Logging
+import Messaging
+import OpenAPIHummingbird
+import ServiceLifecycle
+
+/// The API gateway: HTTP in front, RabbitMQ behind.
+public struct Gateway: Sendable {
+    let configuration: GatewayConfiguration
+    let logger: Logger
+
+    public init(configuration: GatewayConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The application with its services (the RabbitMQ connection and the key ring) attached:
+    /// they start with the server and stop after it on graceful shutdown.
+    public func buildApplication() throws -> some ApplicationProtocol {
+        let connection = try AMQPConnection(
+            configuration: configuration.amqp, topology: TenantDeskTopology.gateway, logger: logger)
+        let rpc = RPCClient(connection: connection, timeout: configuration.rpcTimeout)
+        let keyRing = KeyRing(rpc: rpc, logger: logger)
+        let router = try buildRouter(connection: connection, rpc: rpc, keyRing: keyRing)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "TenantDesk"),
+            logger: logger)
+        app.addServices(connection, keyRing)
+        return app
+    }
+
+    func buildRouter(connection: AMQPConnection, rpc: RPCClient, keyRing: KeyRing) throws -> Router<BasicRequestContext> {
+        let router = Router()
+        router.middlewares.add(ProblemMiddleware(logger: logger))
+        router.middlewares.add(RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+        router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
+        let readiness = ReadinessCheck(connection: connection, rpc: rpc, keyRing: keyRing, timeout: configuration.readinessTimeout)
+        try APIHandler(rpc: rpc, readiness: readiness).registerHandlers(on: router)
+        return router
+    }
+}

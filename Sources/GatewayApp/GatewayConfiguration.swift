@@ -1,0 +1,38 @@
+import AMQP
+import Settings
+
+/// Configuration of the API gateway, from the environment:
+/// - `TD_HTTP_HOST` (default 127.0.0.1), `TD_HTTP_PORT` (default 8080): where to listen.
+/// - `TD_MAX_BODY_BYTES`: largest accepted request body, 1 KiB–100 MiB (default 1 MiB).
+/// - `TD_RPC_TIMEOUT_MS`: deadline of each call to a service, 100–60000 (default 5000).
+/// - `TD_AMQP_URL`, `TD_AMQP_HEARTBEAT`: RabbitMQ. The gateway holds no database credentials.
+/// - `TD_LOG_LEVEL`.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var maxBodyBytes: Int
+    public var rpcTimeout: Duration
+    public var readinessTimeout: Duration
+    public var amqp: AMQPConfiguration
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20,
+        rpcTimeout: Duration = .seconds(5), readinessTimeout: Duration = .seconds(1), amqp: AMQPConfiguration
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.rpcTimeout = rpcTimeout
+        self.readinessTimeout = readinessTimeout
+        self.amqp = amqp
+    }
+
+    public init(environment: Environment) throws(ConfigurationError) {
+        self.init(
+            host: environment.string("TD_HTTP_HOST", default: "127.0.0.1"),
+            port: try environment.int("TD_HTTP_PORT", default: 8080, in: 1...65535),
+            maxBodyBytes: try environment.int("TD_MAX_BODY_BYTES", default: 1 << 20, in: 1024...(100 << 20)),
+            rpcTimeout: .milliseconds(try environment.int("TD_RPC_TIMEOUT_MS", default: 5000, in: 100...60000)),
+            amqp: try environment.amqp(connectionName: "tenantdesk-gateway"))
+    }
+}

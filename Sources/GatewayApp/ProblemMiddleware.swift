@@ -1,0 +1,122 @@
+import Domain
+import HTTPTypes
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+
+/// Outermost middleware: gives every request an id (`X-Request-Id`), and turns every error
+/// into a problem+json response. Client mistakes never become a 500.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestID = Self.requestID(from: request)
+        do {
+            var response = try await RequestInfo.$current.withValue(RequestInfo(id: requestID)) {
+                try await next(request, context)
+            }
+            response.headers[.requestID] = requestID
+            return response
+        } catch {
+            let problem = Self.problem(for: error, request: request, requestID: requestID, logger: logger)
+            return Self.response(problem, requestID: requestID, path: request.uri.path)
+        }
+    }
+
+    static func response(_ problem: APIProblem, requestID: String, path: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        headers[.requestID] = requestID
+        headers[.cacheControl] = "no-store"
+        if let retryAfter = problem.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        for (name, value) in problem.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        let body = problem.body(requestID: requestID, instance: path)
+        return Response(
+            status: .init(code: problem.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func problem(for error: any Error, request: Request, requestID: String, logger: Logger) -> APIProblem {
+        switch error {
+        case let problem as APIProblem:
+            return problem
+        case let error as ServerError:
+            return problem(for: error, requestID: requestID, logger: logger)
+        case let error as HTTPError:
+            return problem(for: error)
+        case is DecodingError:
+            return .malformed("the body is not valid JSON for this operation")
+        default:
+            logger.error("unhandled error", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+            return .internalError
+        }
+    }
+
+    private static func problem(for error: ServerError, requestID: String, logger: Logger) -> APIProblem {
+        if let problem = error.underlyingError as? APIProblem { return problem }
+        if error.underlyingError is DecodingError {
+            return .malformed("the body is not valid JSON for this operation: \(Self.describe(error.underlyingError))")
+        }
+        if let http = error.underlyingError as? HTTPError { return problem(for: http) }
+        // The generated code rejects requests that do not match the document (a missing body,
+        // an unparsable parameter) before the handler runs.
+        if error.operationInput == nil {
+            return .malformed("the request does not match the operation \(error.operationID): \(error.causeDescription)")
+        }
+        logger.error("handler failed", metadata: [
+            "request_id": "\(requestID)", "operation": "\(error.operationID)", "error": "\(error.underlyingError)",
+        ])
+        return .internalError
+    }
+
+    private static func problem(for error: HTTPError) -> APIProblem {
+        switch error.status.code {
+        case 413:
+            return APIProblem(
+                status: 413, type: ProblemType.payloadTooLarge, title: "Payload too large",
+                detail: "the request body exceeds the limit")
+        case 404:
+            return .notFound
+        case 405:
+            return APIProblem(status: 405, type: ProblemType.methodNotAllowed, title: "Method not allowed")
+        case 400..<500:
+            return .malformed(error.body ?? "the request is not acceptable")
+        default:
+            return .internalError
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        switch decoding {
+        case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .dataCorrupted: return "not valid JSON"
+        @unknown default: return "not valid JSON"
+        }
+    }
+
+    private static func requestID(from request: Request) -> String {
+        if let incoming = request.headers[.requestID], (8...128).contains(incoming.count),
+           incoming.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            return incoming
+        }
+        return (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+    }
+}
+
+/// Per-request values the generated handlers cannot receive as parameters.
+struct RequestInfo: Sendable {
+    var id: String
+    var principal: Result<Principal, APIProblem>?
+
+    @TaskLocal static var current = RequestInfo(id: "-")
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id") ?? .xRequestIDFallback
+    private static let xRequestIDFallback = HTTPField.Name.contentType
+}
