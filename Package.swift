@@ -144,7 +144,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AMQPBench",
-            dependencies: ["AMQP"],
+            dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")],
             path: "bench/AMQPBench",
             swiftSettings: swiftSettings
         ),
@@ -156,9 +156,13 @@ let package = Package(
         .testTarget(
             name: "SliceTests",
             dependencies: [
-                "GatewayApp", "RoleService", "WorkerService", "Store", "Settings",
+                "GatewayApp", "RoleService", "WorkerService", "Store", "Settings", "Tokens", "Messaging", "AMQP",
+                "Contracts", "Domain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

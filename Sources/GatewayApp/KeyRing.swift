@@ -21,7 +21,7 @@ final class KeyRing: Service, Sendable {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let interval: Duration = await refresh() ? .seconds(300) : .seconds(1)
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

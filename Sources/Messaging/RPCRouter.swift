@@ -33,7 +33,7 @@ public struct RPCRouter: Sendable {
                     status: 400, type: ProblemType.malformedRequest, title: "Malformed request",
                     detail: "the body of \(name) does not match its contract"))
             } catch {
-                logger.error("RPC handler failed", metadata: ["rpc.method": "\(name)", "error": "\(error)"])
+                logger.error("RPC handler failed", metadata: ["rpc.method": "\(name)", "error": "\(String(reflecting: error))"])
                 reply = .failure(RPCProblem(status: 500, type: ProblemType.internalError, title: "Internal error"))
             }
             return (try? JSONCodec.encode(reply)) ?? []

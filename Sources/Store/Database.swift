@@ -25,7 +25,26 @@ public struct Database: Sendable {
                 return nil
             }
             defer { group.cancelAll() }
+            try await database.waitUntilReachable(timeout: .seconds(10))
             return try await body(database)
+        }
+    }
+
+    /// Runs `SELECT 1`, failing with `DatabaseUnreachable` after `timeout` instead of letting the
+    /// pool retry forever (commands should fail fast on a wrong URL or a stopped server).
+    public func waitUntilReachable(timeout: Duration) async throws {
+        let client = self.client
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await client.query("SELECT 1")
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else { throw DatabaseUnreachable(timeout: timeout) }
         }
     }
 
@@ -50,4 +69,10 @@ public struct Database: Sendable {
             try await body(connection)
         }
     }
+}
+
+/// PostgreSQL did not answer in time.
+public struct DatabaseUnreachable: Error, CustomStringConvertible {
+    public var timeout: Duration
+    public var description: String { "PostgreSQL did not answer within \(timeout): check the URL and that the server runs" }
 }

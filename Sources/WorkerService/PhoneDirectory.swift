@@ -16,7 +16,7 @@ public struct PhoneDirectory: Sendable {
         let rows = try await database.client.query("""
             SELECT country, country_name, phone_number, hours, languages, notes
             FROM phone_support_lines
-            WHERE \(country) IS NULL OR country = \(country)
+            WHERE \(country)::text IS NULL OR country = \(country)::text
             ORDER BY country, id
             """, logger: database.logger)
         var entries: [PhoneSupportEntry] = []

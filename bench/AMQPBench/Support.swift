@@ -14,19 +14,19 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Writes `text` and a newline to stderr (unbuffered, no C `stderr` global).
+/// Writes `text` and a newline to stderr (unbuffered; avoids the C `stderr` global).
 func note(_ text: String) {
-    var line = Array((text + "\n").utf8)
-    var offset = 0
-    while offset < line.count {
-        let written = line.withUnsafeMutableBytes { raw -> Int in
-            guard let base = raw.baseAddress else { return -1 }
-            return write(2, base + offset, raw.count - offset)
+    let line = Array((text + "\n").utf8)
+    line.withUnsafeBytes { raw in
+        guard var base = raw.baseAddress else { return }
+        var left = raw.count
+        while left > 0 {
+            let written = write(2, base, left)
+            guard written > 0 else { return }
+            base += written
+            left -= written
         }
-        guard written > 0 else { return }
-        offset += written
     }
-    line.removeAll()
 }
 
 func fail(_ message: String) -> Never {

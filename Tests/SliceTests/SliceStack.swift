@@ -1,0 +1,98 @@
+import AMQP
+import Contracts
+import Foundation
+import GatewayApp
+import Logging
+import PostgresNIO
+import RoleService
+import ServiceLifecycle
+import Store
+import Testing
+import WorkerService
+
+/// One migrated database with a bootstrapped operator, and a role service and a worker running
+/// in this process against it and the test RabbitMQ. Started once, shared by the slice tests.
+actor SliceStack {
+    static let shared = SliceStack()
+
+    static let operatorEmail = "operator@slice.tenantdesk.test"
+    static let operatorPassword = "slice-operator-passphrase"
+
+    struct Environment: Sendable {
+        var owner: DatabaseConfiguration
+        var amqp: AMQPConfiguration
+    }
+
+    private var starting: Task<Environment, any Error>?
+
+    static var logger: Logger {
+        var logger = Logger(label: "slice-tests")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Starts the stack the first time; later calls wait for that start.
+    func start() async throws -> Environment {
+        if let starting { return try await starting.value }
+        let task = Task { try await Self.launch() }
+        starting = task
+        return try await task.value
+    }
+
+    private static func launch() async throws -> Environment {
+        let env = ProcessInfo.processInfo.environment
+        guard let ownerURL = env["TD_TEST_DATABASE_OWNER_URL"], let appURL = env["TD_TEST_DATABASE_APP_URL"],
+              let amqpURL = env["TD_TEST_AMQP_URL"]
+        else {
+            Issue.record("TD_TEST_DATABASE_OWNER_URL, TD_TEST_DATABASE_APP_URL and TD_TEST_AMQP_URL must be set: run script/test")
+            throw SliceError("test environment missing")
+        }
+        guard let ownerBase = DatabaseConfiguration(url: ownerURL, maximumConnections: 4),
+              let appBase = DatabaseConfiguration(url: appURL, maximumConnections: 8),
+              var amqp = AMQPConfiguration(url: amqpURL, connectionName: "slice")
+        else { throw SliceError("malformed test URLs") }
+        amqp.initialReconnectDelay = .milliseconds(50)
+
+        let name = "td_slice_\(UUID().uuidString.prefix(8).lowercased())"
+        let logger = Self.logger
+        try await Database.with(ownerBase, logger: logger) { database in
+            try await database.client.query("CREATE DATABASE \(unescaped: name)")
+        }
+        let owner = ownerBase.with(database: name)
+        let migrations = try Migration.load(from: Self.repositoryRoot.appendingPathComponent("sql"))
+        try await Database.with(owner, logger: logger) { database in
+            _ = try await MigrationRunner(database: database).migrate(migrations)
+            _ = try await OperatorBootstrap(database: database, hasher: PasswordHasher(cost: 10))
+                .run(name: "Slice Operator", email: Self.operatorEmail, password: Self.operatorPassword)
+            try await PhoneDirectory(database: database).upsert(.init(
+                country: "JP", countryName: "Japan", phoneNumber: "+81 3 0000 0001", hours: "24x7", languages: ["ja", "en"], notes: nil))
+            try await PhoneDirectory(database: database).upsert(.init(
+                country: "US", countryName: "United States", phoneNumber: "+1 800 000 0001", hours: "24x7", languages: ["en"], notes: nil))
+        }
+
+        let app = appBase.with(database: name)
+        var services: [any Service] = []
+        services += try RoleServiceApp(configuration: RolesConfiguration(amqp: amqp, database: app, bcryptCost: 10), logger: logger).services()
+        services += try WorkerApp(configuration: WorkerConfiguration(amqp: amqp, database: app), logger: logger).services()
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        Task.detached { try await group.run() }
+
+        return Environment(owner: owner, amqp: amqp)
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// A gateway configured for tests: an ephemeral port, a small body limit, short deadlines.
+    static func gatewayConfiguration(_ environment: Environment) -> GatewayConfiguration {
+        var amqp = environment.amqp
+        amqp.connectionName = "slice-gateway"
+        return GatewayConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: 4096, rpcTimeout: .seconds(5), amqp: amqp)
+    }
+}
+
+struct SliceError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
