@@ -29,6 +29,10 @@ public struct AMQPDelivery: Sendable {
 public struct AMQPConsumer: AsyncSequence, Sendable {
     public typealias Element = AMQPDelivery
     let stream: AsyncThrowingStream<AMQPDelivery, any Error>
+    let cancelAction: @Sendable () -> Void
+
+    /// Cancels the consumer: the sequence ends, and what was not settled is requeued.
+    public func cancel() { cancelAction() }
 
     public func makeAsyncIterator() -> AsyncThrowingStream<AMQPDelivery, any Error>.AsyncIterator {
         stream.makeAsyncIterator()

@@ -38,16 +38,22 @@ public struct AMQPRPCServer: Service {
         let consumer = connection.consume(queue: queue, prefetch: prefetch)
         let connection = self.connection
         let handler = self.handler
-        try await withThrowingDiscardingTaskGroup { group in
-            for try await delivery in consumer.cancelOnGracefulShutdown() {
-                group.addTask {
-                    let reply = await handler(delivery.message)
-                    connection.reply(
-                        to: delivery.message, body: reply.body,
-                        properties: AMQPProperties(contentType: "application/json", type: reply.type, persistent: false))
-                    delivery.ack()
+        // Graceful shutdown cancels the consumer, which ends the loop; requests already taken
+        // are answered before the group returns.
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await delivery in consumer {
+                    group.addTask {
+                        let reply = await handler(delivery.message)
+                        connection.reply(
+                            to: delivery.message, body: reply.body,
+                            properties: AMQPProperties(contentType: "application/json", type: reply.type, persistent: false))
+                        delivery.ack()
+                    }
                 }
             }
+        } onGracefulShutdown: {
+            consumer.cancel()
         }
     }
 }

@@ -13,6 +13,34 @@ extension ConnectionLoop {
                 throw error
             }
         }
+        try flushAcks(on: session)
+    }
+
+    /// Sends the acks gathered in this pass: one `multiple` ack for the longest run of settled
+    /// tags at the front of each consumer's window, single acks for the rest.
+    func flushAcks(on session: RabbitMQSession) throws(AMQPError) {
+        for id in consumersWithPendingAcks {
+            try flushAcks(of: id, on: session)
+        }
+        consumersWithPendingAcks.removeAll(keepingCapacity: true)
+    }
+
+    private func flushAcks(of id: Int, on session: RabbitMQSession) throws(AMQPError) {
+        guard var consumer = consumers[id], !consumer.pendingAcks.isEmpty, let channel = consumer.channel else { return }
+        var prefix = 0
+        while prefix < consumer.unsettled.count, consumer.pendingAcks.remove(consumer.unsettled[prefix]) != nil {
+            prefix += 1
+        }
+        if prefix > 0 {
+            try session.ack(channel: channel, deliveryTag: consumer.unsettled[prefix - 1], multiple: true)
+            consumer.unsettled.removeFirst(prefix)
+        }
+        for tag in consumer.pendingAcks.sorted() {
+            try session.ack(channel: channel, deliveryTag: tag, multiple: false)
+            if let index = consumer.unsettled.firstIndex(of: tag) { consumer.unsettled.remove(at: index) }
+        }
+        consumer.pendingAcks.removeAll()
+        consumers[id] = consumer
     }
 
     func runCommandsDisconnected() {
@@ -106,9 +134,9 @@ extension ConnectionLoop {
             throw error
         }
         publishTag += 1
-        confirms[publishTag] = PendingConfirm(
-            messageID: request.properties.messageID, deadline: request.deadline,
-            continuation: request.continuation)
+        confirms.append(
+            PendingConfirm(messageID: request.properties.messageID, deadline: request.deadline, continuation: request.continuation),
+            tag: publishTag)
         noteDeadline(request.deadline)
     }
 
@@ -151,6 +179,8 @@ extension ConnectionLoop {
         }
         epoch &+= 1
         consumer.epoch = epoch
+        consumer.unsettled.removeAll()
+        consumer.pendingAcks.removeAll()
         do throws(AMQPError) {
             consumer.consumerTag = try session.consume(channel, queue: consumer.queue, noAck: false)
             consumer.resubscribeAt = nil
@@ -177,6 +207,7 @@ extension ConnectionLoop {
     }
 
     private func cancelConsumer(_ id: Int, on session: RabbitMQSession) throws(AMQPError) {
+        try flushAcks(of: id, on: session)
         guard let consumer = consumers.removeValue(forKey: id) else { return }
         consumer.continuation.finish()
         guard let channel = consumer.channel else { return }
@@ -191,13 +222,23 @@ extension ConnectionLoop {
     }
 
     private func settle(_ settlement: Settlement, on session: RabbitMQSession) throws(AMQPError) {
-        guard let consumer = consumers[settlement.consumerID], consumer.epoch == settlement.epoch,
-              let channel = consumer.channel
-        else { return }  // From before a reconnect or re-subscribe: the broker has requeued it.
+        let id = settlement.consumerID
+        let tag = settlement.deliveryTag
+        guard let consumer = consumers[id], consumer.epoch == settlement.epoch, let channel = consumer.channel,
+              consumer.unsettled.contains(tag), !consumer.pendingAcks.contains(tag)
+        else { return }  // From before a reconnect or re-subscribe (the broker requeued it), or settled twice.
         switch settlement.kind {
-        case .ack: try session.ack(channel: channel, deliveryTag: settlement.deliveryTag)
-        case .nack(let requeue): try session.nack(channel: channel, deliveryTag: settlement.deliveryTag, requeue: requeue)
-        case .reject(let requeue): try session.reject(channel: channel, deliveryTag: settlement.deliveryTag, requeue: requeue)
+        case .ack:
+            consumers[id]?.pendingAcks.insert(tag)
+            consumersWithPendingAcks.insert(id)
+        case .nack(let requeue):
+            try flushAcks(of: id, on: session)
+            try session.nack(channel: channel, deliveryTag: tag, requeue: requeue)
+            consumers[id]?.unsettled.removeAll { $0 == tag }
+        case .reject(let requeue):
+            try flushAcks(of: id, on: session)
+            try session.reject(channel: channel, deliveryTag: tag, requeue: requeue)
+            consumers[id]?.unsettled.removeAll { $0 == tag }
         }
     }
 
@@ -226,21 +267,17 @@ extension ConnectionLoop {
                 next = min(next ?? call.deadline, call.deadline)
             }
         }
-        for (tag, confirm) in confirms {
-            if confirm.deadline <= now {
-                confirms[tag] = nil
-                confirm.continuation.resume(
-                    throwing: AMQPError(.timeout, "the broker did not confirm the message before its deadline"))
-            } else {
-                next = min(next ?? confirm.deadline, confirm.deadline)
-            }
+        let (expired, nextConfirm) = confirms.expire(now: now)
+        for confirm in expired {
+            confirm.continuation.resume(
+                throwing: AMQPError(.timeout, "the broker did not confirm the message before its deadline"))
         }
+        if let nextConfirm { next = min(next ?? nextConfirm, nextConfirm) }
         nextDeadline = next
     }
 
     func failConfirms(with error: AMQPError) {
-        for confirm in confirms.values { confirm.continuation.resume(throwing: error) }
-        confirms.removeAll()
+        for confirm in confirms.reset() { confirm.continuation.resume(throwing: error) }
     }
 
     func failCalls(with error: AMQPError) {

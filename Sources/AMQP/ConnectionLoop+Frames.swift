@@ -7,9 +7,13 @@ extension ConnectionLoop {
     /// synchronous calls, the ones already in its buffer, and what the socket holds.
     func readFrames(from session: RabbitMQSession) throws(AMQPError) {
         var frame = amqp_frame_t()
-        while try session.readFrame(into: &frame) {
+        guard try session.readFrame(into: &frame) else { return }
+        while true {
             try handle(&frame, session: session)
             session.releaseBuffers()
+            // Stop when rabbitmq-c's buffer is empty rather than asking the socket again:
+            // poll() tells when more arrives.
+            guard session.hasBufferedInput, try session.readFrame(into: &frame) else { return }
         }
     }
 
@@ -104,6 +108,7 @@ extension ConnectionLoop {
             return
         }
         guard let id = consumerByChannel[channel], let consumer = consumers[id] else { return }
+        consumers[id]?.unsettled.append(deliveryTag)
         let settlementEpoch = consumer.epoch
         let delivery = AMQPDelivery(message: message) { [weak self] kind in
             self?.submit(.settle(Settlement(kind: kind, consumerID: id, epoch: settlementEpoch, deliveryTag: deliveryTag)))
@@ -123,14 +128,11 @@ extension ConnectionLoop {
         }
         guard channel == ChannelNumber.publisher else { return }
         // The broker sends basic.return before the basic.ack of the same message.
-        let candidates = confirms.filter { $0.value.returned == nil && $0.value.messageID == message.properties.messageID }
-        if let tag = candidates.keys.min() { confirms[tag]?.returned = error }
+        confirms.markReturned(messageID: message.properties.messageID, error: error)
     }
 
     private func settleConfirms(upTo tag: UInt64, multiple: Bool, acked: Bool) {
-        let tags = multiple ? confirms.keys.filter { $0 <= tag } : [tag]
-        for settled in tags {
-            guard let confirm = confirms.removeValue(forKey: settled) else { continue }
+        for confirm in confirms.settle(tag: tag, multiple: multiple) {
             if let returned = confirm.returned {
                 confirm.continuation.resume(throwing: returned)
             } else if acked {

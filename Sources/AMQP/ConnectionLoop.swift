@@ -32,10 +32,11 @@ final class ConnectionLoop: @unchecked Sendable {
     var session: RabbitMQSession?
     var topology: AMQPTopology
     var publishTag: UInt64 = 0
-    var confirms: [UInt64: PendingConfirm] = [:]
+    var confirms = ConfirmWindow()
     var calls: [String: PendingCall] = [:]
     var consumers: [Int: ConsumerState] = [:]
     var consumerByChannel: [UInt16: Int] = [:]
+    var consumersWithPendingAcks: Set<Int> = []
     var content: [UInt16: PartialContent] = [:]
     var nextDeadline: ContinuousClock.Instant?
     var epoch: UInt64 = 0
@@ -86,9 +87,10 @@ final class ConnectionLoop: @unchecked Sendable {
         }
     }
 
+    /// Takes the queued commands. The eventfd is drained separately, only when `poll()` reported
+    /// it readable, so a pass that was not woken costs no system call here.
     func takeCommands() -> [ConnectionCommand] {
-        crabbitmq_wake_reset(wakeFD)
-        return inbox.withLock { inbox in
+        inbox.withLock { inbox in
             inbox.signalled = false
             defer { inbox.commands.removeAll(keepingCapacity: true) }
             return inbox.commands
@@ -139,6 +141,7 @@ final class ConnectionLoop: @unchecked Sendable {
         try session.openChannel(ChannelNumber.publisher)
         try session.selectConfirms(ChannelNumber.publisher)
         publishTag = 0
+        _ = confirms.reset()
     }
 
     func openRPCChannel(_ session: RabbitMQSession) throws(AMQPError) {
@@ -155,10 +158,15 @@ final class ConnectionLoop: @unchecked Sendable {
     /// Runs while connected: commands, frames, deadlines, then `poll()` until something happens.
     private func serve() throws(AMQPError) {
         var graceEnds: ContinuousClock.Instant?
+        var events = WaitEvents.socket
         while true {
             guard let session else { throw AMQPError(.connectionLost, "no session") }
             try runCommands(connectedTo: session)
-            try readFrames(from: session)
+            // Read when the socket has data, when rabbitmq-c holds some, and on a timeout (which
+            // is also when rabbitmq-c sends a due heartbeat and notices a silent broker).
+            if events != WaitEvents.wake || session.hasBufferedInput {
+                try readFrames(from: session)
+            }
             let now = ContinuousClock.now
             expireDeadlines(now: now)
             try resubscribeDue(now: now, on: session)
@@ -173,8 +181,12 @@ final class ConnectionLoop: @unchecked Sendable {
                     return
                 }
             }
-            if session.hasBufferedInput { continue }
-            _ = crabbitmq_wait(session.socketDescriptor, wakeFD, pollTimeout(now: now))
+            if session.hasBufferedInput {
+                events = WaitEvents.socket
+                continue
+            }
+            events = crabbitmq_wait(session.socketDescriptor, wakeFD, pollTimeout(now: now))
+            if events & WaitEvents.wake != 0 { crabbitmq_wake_reset(wakeFD) }
         }
     }
 
@@ -198,7 +210,8 @@ final class ConnectionLoop: @unchecked Sendable {
             expireDeadlines(now: now)
             guard now < until else { return }
             let (seconds, attoseconds) = (until - now).components
-            _ = crabbitmq_wait(-1, wakeFD, Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1)
+            let events = crabbitmq_wait(-1, wakeFD, Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1)
+            if events & WaitEvents.wake != 0 { crabbitmq_wake_reset(wakeFD) }
         }
     }
 
@@ -215,11 +228,14 @@ final class ConnectionLoop: @unchecked Sendable {
         failCalls(with: lost)
         content.removeAll()
         consumerByChannel.removeAll()
+        consumersWithPendingAcks.removeAll()
         freeChannels.removeAll()
         nextChannel = ChannelNumber.firstConsumer
         for id in consumers.keys {
             consumers[id]?.channel = nil
             consumers[id]?.resubscribeAt = nil
+            consumers[id]?.unsettled.removeAll()
+            consumers[id]?.pendingAcks.removeAll()
         }
     }
 
@@ -245,6 +261,12 @@ final class ConnectionLoop: @unchecked Sendable {
         }
         for waiter in waiters { waiter.resume() }
     }
+}
+
+/// The bits `crabbitmq_wait` returns.
+enum WaitEvents {
+    static let socket: Int32 = 1
+    static let wake: Int32 = 2
 }
 
 /// Fixed channel numbers of a connection.

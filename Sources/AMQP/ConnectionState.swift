@@ -25,6 +25,10 @@ struct ConsumerState {
     var epoch: UInt64 = 0
     /// When to try subscribing again after the broker cancelled the consumer or refused it.
     var resubscribeAt: ContinuousClock.Instant?
+    /// Delivery tags of this epoch not yet settled, in arrival (= tag) order.
+    var unsettled: [UInt64] = []
+    /// Acks asked for during the current loop pass, sent together by `flushAcks`.
+    var pendingAcks: Set<UInt64> = []
 }
 
 /// A message whose content frames are still arriving on a channel.

@@ -192,8 +192,8 @@ final class RabbitMQSession {
         }
     }
 
-    func ack(channel: UInt16, deliveryTag: UInt64) throws(AMQPError) {
-        let status = amqp_basic_ack(state, channel, deliveryTag, 0)
+    func ack(channel: UInt16, deliveryTag: UInt64, multiple: Bool) throws(AMQPError) {
+        let status = amqp_basic_ack(state, channel, deliveryTag, multiple ? 1 : 0)
         guard status == AMQP_STATUS_OK.rawValue else {
             throw AMQPError(.connectionLost, "ack failed: \(Self.describe(status))")
         }

@@ -124,3 +124,33 @@ struct PublishConsumeTests {
         #expect(try await connection.messageCount(queue: queue) == 1)
     }
 }
+
+@Suite("AMQP settlement bookkeeping", .serialized, .timeLimit(.minutes(1)))
+struct SettlementOrderTests {
+    @Test("acks in any order, and a repeated ack, settle every message without closing the channel")
+    func outOfOrderAcks() async throws {
+        let queue = TestBroker.uniqueName("test.order")
+        let connection = try await TestBroker.connect(topology: AMQPTopology(queues: [.init(name: queue, kind: .quorum)]))
+        defer { Task { _ = try? await connection.deleteQueue(queue); await connection.close() } }
+        for index in 0..<20 {
+            try await connection.publish([UInt8](text: "m\(index)"), exchange: "", routingKey: queue)
+        }
+        // Keep the consumer (its iterator) alive while settling: ending it would requeue.
+        var iterator = connection.consume(queue: queue, prefetch: 20).makeAsyncIterator()
+        var held: [AMQPDelivery] = []
+        while held.count < 20, let delivery = try await iterator.next() { held.append(delivery) }
+        // Odd positions first, then the even ones backwards, then everything again.
+        for index in stride(from: 1, to: 20, by: 2) { held[index].ack() }
+        for index in stride(from: 18, through: 0, by: -2) { held[index].ack() }
+        for delivery in held { delivery.ack() }
+
+        var left = try await connection.messageCount(queue: queue)
+        for _ in 0..<100 where left > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            left = try await connection.messageCount(queue: queue)
+        }
+        #expect(left == 0)
+        #expect(connection.isConnected)
+        _ = iterator
+    }
+}
