@@ -15,13 +15,10 @@ RUN export DEBIAN_FRONTEND=noninteractive \
 
 WORKDIR /src
 
-# Resolve dependencies in their own layer so source edits do not refetch them.
-# Package.* matches Package.swift and, when present, Package.resolved (which the
-# resolver then follows).
-COPY Package.* ./
-RUN swift package resolve
-
+# SwiftPM validates every target folder when it loads the manifest, so the whole
+# tree is copied before resolving.
 COPY . .
+RUN swift package resolve
 
 # Every executable product except the benchmarks. The stdlib and Foundation are
 # linked statically, so the runtime image needs no Swift toolchain libraries.
@@ -59,6 +56,7 @@ WORKDIR /app
 COPY --from=build /staging/bin/ /app/bin/
 COPY --from=build /staging/swift-backtrace-static /app/swift-backtrace-static
 COPY --from=build /src/sql/ /app/sql/
+COPY --from=build /src/seed/ /app/seed/
 
 ENV PATH="/app/bin:${PATH}" \
     SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/app/swift-backtrace-static
