@@ -64,6 +64,10 @@ public final class AMQPConnection: Service, Sendable {
         await loop.waitUntilFinished()
     }
 
+    /// The connection thread as a task executor. Work that mostly talks to RabbitMQ (an RPC
+    /// server's handlers) runs there without hopping threads; nothing blocking may run on it.
+    public var executor: any TaskExecutor { loop }
+
     /// Whether the connection is up right now.
     public var isConnected: Bool { loop.status.withLock { $0.connected } }
 

@@ -40,7 +40,10 @@ public struct AMQPRPCServer: Service {
         let handler = self.handler
         // Graceful shutdown cancels the consumer, which ends the loop; requests already taken
         // are answered before the group returns.
-        try await withGracefulShutdownHandler {
+        // Receiving, handling and replying run on the connection thread: no thread hop per
+        // request. Handlers must not block (bcrypt and database calls hop elsewhere by themselves).
+        try await withTaskExecutorPreference(connection.executor) {
+          try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await delivery in consumer {
                     group.addTask {
@@ -52,8 +55,9 @@ public struct AMQPRPCServer: Service {
                     }
                 }
             }
-        } onGracefulShutdown: {
+          } onGracefulShutdown: {
             consumer.cancel()
+          }
         }
     }
 }

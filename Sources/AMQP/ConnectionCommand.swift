@@ -13,6 +13,8 @@ enum ConnectionCommand: Sendable {
     case messageCount(String, CheckedContinuation<UInt32, any Error>)
     case closeConnectionForTesting
     case stop
+    /// A task job to run on the connection thread (the connection is a task executor).
+    case runJob(UnownedJob)
 }
 
 struct PublishRequest: Sendable {

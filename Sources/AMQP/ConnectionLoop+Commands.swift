@@ -60,6 +60,8 @@ extension ConnectionLoop {
                 calls.removeValue(forKey: id)?.continuation.resume(throwing: CancellationError())
             case .settle, .closeConnectionForTesting, .reply:
                 break
+            case .runJob(let job):
+                run(job)
             default:
                 Self.refuse(command, with: notConnected)
             }
@@ -112,6 +114,8 @@ extension ConnectionLoop {
             throw AMQPError(.connectionLost, "connection closed on request")
         case .stop:
             stopping = true
+        case .runJob(let job):
+            run(job)
         }
     }
 
@@ -294,6 +298,9 @@ extension ConnectionLoop {
         case .declare(_, let continuation): continuation.resume(throwing: error)
         case .deleteQueue(_, let continuation): continuation.resume(throwing: error)
         case .messageCount(_, let continuation): continuation.resume(throwing: error)
+        case .runJob(let job):
+            // The loop is gone: run the job where it was enqueued, as the global executor would.
+            job.runSynchronously(on: globalConcurrentExecutor.asUnownedTaskExecutor())
         case .cancelCall, .reply, .cancelConsumer, .settle, .closeConnectionForTesting, .stop: break
         }
     }

@@ -2,6 +2,12 @@ import CRabbitMQ
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The thread that owns one rabbitmq-c connection: it connects, declares the topology, reads
 /// frames, runs the commands tasks hand it, and reconnects with backoff when the connection drops.
 ///
@@ -27,6 +33,8 @@ final class ConnectionLoop: @unchecked Sendable {
     private let inbox = Mutex(Inbox())
     let status = Mutex(Status())
     private let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
+    /// The connection thread's id, so that `submit` from that thread skips the eventfd.
+    private let loopThread = Atomic<UInt>(0)
 
     // Thread-confined.
     var session: RabbitMQSession?
@@ -63,10 +71,12 @@ final class ConnectionLoop: @unchecked Sendable {
     /// Hands `command` to the connection thread. Returns false once the loop has stopped.
     @discardableResult
     func submit(_ command: ConnectionCommand) -> Bool {
+        let onLoopThread = loopThread.load(ordering: .relaxed) == ThreadID.current
         let (accepted, wake) = inbox.withLock { inbox -> (Bool, Bool) in
             guard !inbox.closed else { return (false, false) }
             inbox.commands.append(command)
-            if inbox.signalled { return (true, false) }
+            // The loop looks at the inbox again before it polls: no need to wake itself.
+            if inbox.signalled || onLoopThread { return (true, false) }
             inbox.signalled = true
             return (true, true)
         }
@@ -99,8 +109,12 @@ final class ConnectionLoop: @unchecked Sendable {
 
     // MARK: thread main
 
+    /// Whether commands wait in the inbox (the loop then skips `poll()`).
+    var hasQueuedCommands: Bool { inbox.withLock { !$0.commands.isEmpty } }
+
     /// The body of the connection thread.
     func run() {
+        loopThread.store(ThreadID.current, ordering: .relaxed)
         var delay = configuration.initialReconnectDelay
         while !stopping {
             do throws(AMQPError) {
@@ -185,6 +199,10 @@ final class ConnectionLoop: @unchecked Sendable {
                 events = WaitEvents.socket
                 continue
             }
+            if hasQueuedCommands {
+                events = WaitEvents.wake
+                continue
+            }
             events = crabbitmq_wait(session.socketDescriptor, wakeFD, pollTimeout(now: now))
             if events & WaitEvents.wake != 0 { crabbitmq_wake_reset(wakeFD) }
         }
@@ -209,6 +227,7 @@ final class ConnectionLoop: @unchecked Sendable {
             let now = ContinuousClock.now
             expireDeadlines(now: now)
             guard now < until else { return }
+            if hasQueuedCommands { continue }
             let (seconds, attoseconds) = (until - now).components
             let events = crabbitmq_wait(-1, wakeFD, Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000) + 1)
             if events & WaitEvents.wake != 0 { crabbitmq_wake_reset(wakeFD) }
@@ -260,6 +279,29 @@ final class ConnectionLoop: @unchecked Sendable {
             return waiters ?? []
         }
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+extension ConnectionLoop: TaskExecutor {
+    /// Runs a task job on the connection thread. Tasks that prefer this executor (the RPC server
+    /// does) receive deliveries, run handlers and send replies without a thread hop.
+    func enqueue(_ job: consuming ExecutorJob) {
+        submit(.runJob(UnownedJob(job)))
+    }
+
+    func run(_ job: UnownedJob) {
+        job.runSynchronously(on: asUnownedTaskExecutor())
+    }
+}
+
+/// An integer identifying the calling thread.
+enum ThreadID {
+    static var current: UInt {
+        #if canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #else
+        UInt(pthread_self())
+        #endif
     }
 }
 

@@ -6,7 +6,9 @@ import Store
 /// - `TD_AMQP_URL`, `TD_AMQP_HEARTBEAT`: RabbitMQ.
 /// - `TD_DATABASE_URL`: PostgreSQL as the non-owner role `tenantdesk_app`.
 /// - `TD_ACCESS_TOKEN_TTL_SECONDS`: access-token lifetime, 60–900 (default 900).
-/// - `TD_BCRYPT_COST`: bcrypt cost for new password hashes, 10–16 (default 12).
+/// - `TD_BCRYPT_COST`: bcrypt cost, 10–16 (default 12): of new password hashes, and of the
+///   decoy hash that makes an unknown email cost as much as a wrong password (keep it equal to
+///   the cost the stored hashes were made with).
 /// - `TD_RPC_CONCURRENCY`: RPC requests handled at once (prefetch), 1–256 (default 32).
 /// - `TD_LOG_LEVEL`.
 public struct RolesConfiguration: Sendable {

@@ -16,18 +16,23 @@ public struct SigningKeyRepository: Sendable {
 
     /// The unretired keys, newest first; creates one when none exists.
     public func activeKeys() async throws -> [SigningKey] {
-        var keys = try await load()
-        if keys.isEmpty {
+        let keys = try await load()
+        guard keys.isEmpty else { return keys }
+        // Copies starting together must agree on one first key: the lock makes the others wait
+        // and find the first one's key instead of creating their own.
+        let logger = database.logger
+        try await database.withTransaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Int64(0x6B65_7973)))", logger: logger)
+            let existing = try await connection.query("SELECT 1 FROM signing_keys WHERE retired_at IS NULL", logger: logger).collect()
+            guard existing.isEmpty else { return }
             let key = SigningKey()
-            try await database.client.query("""
+            try await connection.query("""
                 INSERT INTO signing_keys (kid, private_key, public_key)
                 VALUES (\(key.kid), \(Data(key.privateKey.rawRepresentation)), \(Data(key.privateKey.publicKey.rawRepresentation)))
-                ON CONFLICT DO NOTHING
-                """, logger: database.logger)
-            keys = try await load()
-            database.logger.info("created a signing key", metadata: ["kid": "\(key.kid)"])
+                """, logger: logger)
+            logger.info("created a signing key", metadata: ["kid": "\(key.kid)"])
         }
-        return keys
+        return try await load()
     }
 
     private func load() async throws -> [SigningKey] {

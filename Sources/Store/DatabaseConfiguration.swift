@@ -34,7 +34,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         self.host = host
         self.port = components.port ?? 5432
         self.user = user
-        self.password = components.password?.removingPercentEncoding ?? components.password
+        self.password = components.password
         self.database = database
         self.tlsMode = mode
         self.maximumConnections = maximumConnections

@@ -47,7 +47,7 @@ public struct WorkerApp: Sendable {
             if let raw = request.country {
                 guard let code = Validation.countryCode(raw) else {
                     throw RPCProblem(
-                        status: 400, type: ProblemType.validationFailed, title: "Invalid country",
+                        status: 400, type: ProblemType.malformedRequest, title: "Invalid country",
                         detail: "country must be an ISO 3166-1 alpha-2 code such as JP")
                 }
                 country = code
