@@ -7,7 +7,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Store
 import Tokens
-import UnixSignals
+import Settings
 
 /// The role/permission service: serves its RPC queue until SIGTERM/SIGINT.
 public struct RoleServiceApp: Sendable {
@@ -29,11 +29,7 @@ public struct RoleServiceApp: Sendable {
     /// Runs until a termination signal, then stops taking requests, lets the ones in flight
     /// finish, and closes the connections.
     public func run() async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: try services().map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+        try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// Start-up helpers shared by the executables.
 public enum ProcessStart {
@@ -20,5 +22,15 @@ public enum ProcessStart {
             handler.logLevel = level
             return handler
         }
+    }
+
+    /// Runs `services` (in start order) until SIGTERM or SIGINT, then shuts them down in
+    /// reverse order: intake stops first, connections close last.
+    public static func runUntilSignalled(_ services: [any Service], logger: Logger) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
     }
 }

@@ -7,7 +7,7 @@ import Messaging
 import PostgresNIO
 import ServiceLifecycle
 import Store
-import UnixSignals
+import Settings
 
 /// The worker: serves its RPC queue until SIGTERM/SIGINT.
 public struct WorkerApp: Sendable {
@@ -31,11 +31,7 @@ public struct WorkerApp: Sendable {
     }
 
     public func run() async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: try services().map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+        try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 
     static func router(database: Database, logger: Logger) -> RPCRouter {
