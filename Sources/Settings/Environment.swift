@@ -36,7 +36,7 @@ public struct Environment: Sendable {
     /// `TD_AMQP_URL` and `TD_AMQP_HEARTBEAT`.
     public func amqp(connectionName: String, defaultURL: String = Defaults.amqpURL) throws(ConfigurationError) -> AMQPConfiguration {
         let url = string("TD_AMQP_URL", default: defaultURL)
-        let heartbeat = try int("TD_AMQP_HEARTBEAT", default: 15, in: 5...60)
+        let heartbeat = try int("TD_AMQP_HEARTBEAT", default: 15, in: 10...30)
         guard let configuration = AMQPConfiguration(url: url, connectionName: connectionName, heartbeatSeconds: heartbeat) else {
             throw ConfigurationError(key: "TD_AMQP_URL", problem: "must look like amqp://user:password@host:port/vhost")
         }

@@ -14,6 +14,7 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` with a running pool, then shuts the pool down (for commands and tests).
+    @discardableResult
     public static func with<Result: Sendable>(
         _ configuration: DatabaseConfiguration, logger: Logger,
         _ body: @Sendable (Database) async throws -> Result
