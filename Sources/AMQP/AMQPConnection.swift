@@ -129,7 +129,7 @@ public final class AMQPConnection: Service, Sendable {
         let loop = self.loop
         continuation.onTermination = { _ in loop.submit(.cancelConsumer(id: id)) }
         loop.submit(.consume(ConsumerRegistration(id: id, queue: queue, prefetch: prefetch, continuation: continuation)))
-        return AMQPConsumer(stream: stream) { loop.submit(.cancelConsumer(id: id)) }
+        return AMQPConsumer(stream: stream) { loop.submit(.stopConsumer(id: id)) }
     }
 
     /// Sends an RPC request to `queue` through the default exchange and waits for the reply on

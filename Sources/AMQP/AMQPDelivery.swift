@@ -31,7 +31,9 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
     let stream: AsyncThrowingStream<AMQPDelivery, any Error>
     let cancelAction: @Sendable () -> Void
 
-    /// Cancels the consumer: the sequence ends, and what was not settled is requeued.
+    /// Stops the consumer: the broker sends nothing more and the sequence ends, while the
+    /// deliveries already handed out can still be acknowledged (graceful shutdown: finish what
+    /// was started). Ending the iteration without `cancel()` requeues what was not settled.
     public func cancel() { cancelAction() }
 
     public func makeAsyncIterator() -> AsyncThrowingStream<AMQPDelivery, any Error>.AsyncIterator {

@@ -7,6 +7,8 @@ enum ConnectionCommand: Sendable {
     case reply(routingKey: String, body: [UInt8], properties: AMQPProperties)
     case consume(ConsumerRegistration)
     case cancelConsumer(id: Int)
+    /// Stops deliveries but keeps the channel until the deliveries handed out are settled.
+    case stopConsumer(id: Int)
     case settle(Settlement)
     case declare(AMQPTopology, CheckedContinuation<Void, any Error>)
     case deleteQueue(String, CheckedContinuation<UInt32, any Error>)

@@ -41,6 +41,7 @@ extension ConnectionLoop {
         }
         consumer.pendingAcks.removeAll()
         consumers[id] = consumer
+        if consumer.stopped && consumer.unsettled.isEmpty { try cancelConsumer(id, on: session) }
     }
 
     func runCommandsDisconnected() {
@@ -51,7 +52,7 @@ extension ConnectionLoop {
                 stopping = true
             case .consume(let registration):
                 register(registration)
-            case .cancelConsumer(let id):
+            case .cancelConsumer(let id), .stopConsumer(let id):
                 consumers.removeValue(forKey: id)?.continuation.finish()
             case .declare(let extra, let continuation):
                 topology.merge(extra)
@@ -84,7 +85,10 @@ extension ConnectionLoop {
             register(registration)
             try subscribe(registration.id, on: session)
         case .cancelConsumer(let id):
+            if consumers[id]?.stopped == true { return }  // Stays until its deliveries are settled.
             try cancelConsumer(id, on: session)
+        case .stopConsumer(let id):
+            try stopConsumer(id, on: session)
         case .settle(let settlement):
             try settle(settlement, on: session)
         case .declare(let extra, let continuation):
@@ -221,6 +225,18 @@ extension ConnectionLoop {
         freeChannels.append(channel)
     }
 
+    private func stopConsumer(_ id: Int, on session: RabbitMQSession) throws(AMQPError) {
+        guard var consumer = consumers[id], !consumer.stopped else { return }
+        consumer.stopped = true
+        consumer.resubscribeAt = nil
+        consumers[id] = consumer
+        consumer.continuation.finish()
+        if let channel = consumer.channel, let tag = consumer.consumerTag {
+            try session.cancel(channel, consumerTag: tag)
+        }
+        if consumer.unsettled.isEmpty { try cancelConsumer(id, on: session) }
+    }
+
     func cancelConsumersForShutdown(on session: RabbitMQSession) {
         for id in consumers.keys.sorted() { try? cancelConsumer(id, on: session) }
     }
@@ -236,13 +252,13 @@ extension ConnectionLoop {
             consumers[id]?.pendingAcks.insert(tag)
             consumersWithPendingAcks.insert(id)
         case .nack(let requeue):
-            try flushAcks(of: id, on: session)
             try session.nack(channel: channel, deliveryTag: tag, requeue: requeue)
             consumers[id]?.unsettled.removeAll { $0 == tag }
-        case .reject(let requeue):
             try flushAcks(of: id, on: session)
+        case .reject(let requeue):
             try session.reject(channel: channel, deliveryTag: tag, requeue: requeue)
             consumers[id]?.unsettled.removeAll { $0 == tag }
+            try flushAcks(of: id, on: session)
         }
     }
 
@@ -301,7 +317,7 @@ extension ConnectionLoop {
         case .runJob(let job):
             // The loop is gone: run the job where it was enqueued, as the global executor would.
             job.runSynchronously(on: globalConcurrentExecutor.asUnownedTaskExecutor())
-        case .cancelCall, .reply, .cancelConsumer, .settle, .closeConnectionForTesting, .stop: break
+        case .cancelCall, .reply, .cancelConsumer, .stopConsumer, .settle, .closeConnectionForTesting, .stop: break
         }
     }
 }

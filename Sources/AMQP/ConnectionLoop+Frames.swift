@@ -108,12 +108,16 @@ extension ConnectionLoop {
             return
         }
         guard let id = consumerByChannel[channel], let consumer = consumers[id] else { return }
-        consumers[id]?.unsettled.append(deliveryTag)
         let settlementEpoch = consumer.epoch
         let delivery = AMQPDelivery(message: message) { [weak self] kind in
             self?.submit(.settle(Settlement(kind: kind, consumerID: id, epoch: settlementEpoch, deliveryTag: deliveryTag)))
         }
-        consumer.continuation.yield(delivery)
+        if !consumer.stopped, case .enqueued = consumer.continuation.yield(delivery) {
+            consumers[id]?.unsettled.append(deliveryTag)
+            return
+        }
+        // Nobody will handle it (the consumer stopped or its iteration ended): back to the queue now.
+        if let session { try? session.reject(channel: channel, deliveryTag: deliveryTag, requeue: true) }
     }
 
     private func returned(_ message: AMQPMessage, code: UInt16, text: String, channel: UInt16) {

@@ -29,6 +29,8 @@ struct ConsumerState {
     var unsettled: [UInt64] = []
     /// Acks asked for during the current loop pass, sent together by `flushAcks`.
     var pendingAcks: Set<UInt64> = []
+    /// Stopped by `AMQPConsumer.cancel()`: no more deliveries; removed once all are settled.
+    var stopped = false
 }
 
 /// A message whose content frames are still arriving on a channel.

@@ -154,3 +154,35 @@ struct SettlementOrderTests {
         _ = iterator
     }
 }
+
+@Suite("AMQP consumer stop for graceful shutdown", .serialized, .timeLimit(.minutes(1)))
+struct ConsumerStopTests {
+    @Test("after cancel() nothing more is delivered, and a delivery handed out before can still be acked")
+    func finishInFlight() async throws {
+        let queue = TestBroker.uniqueName("test.stop")
+        let connection = try await TestBroker.connect(topology: AMQPTopology(queues: [.init(name: queue, kind: .quorum)]))
+        defer { Task { _ = try? await connection.deleteQueue(queue); await connection.close() } }
+        try await connection.publish([UInt8](text: "in flight"), exchange: "", routingKey: queue)
+
+        let consumer = connection.consume(queue: queue, prefetch: 1)
+        var iterator = consumer.makeAsyncIterator()
+        let inFlight = try #require(try await iterator.next())
+        consumer.cancel()
+        #expect(try await iterator.next() == nil)
+
+        try await connection.publish([UInt8](text: "after stop"), exchange: "", routingKey: queue)
+        inFlight.ack()
+        // The in-flight message is settled, not requeued; the later one waits for a new consumer.
+        var ready = try await connection.messageCount(queue: queue)
+        for _ in 0..<100 where ready != 1 {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = try await connection.messageCount(queue: queue)
+        }
+        #expect(ready == 1)
+        var next = connection.consume(queue: queue, prefetch: 1).makeAsyncIterator()
+        let later = try #require(try await next.next())
+        #expect(later.message.body.text == "after stop")
+        #expect(!later.message.redelivered)
+        later.ack()
+    }
+}
