@@ -1,0 +1,27 @@
+import Domain
+import Testing
+
+@Suite("Input validation")
+struct ValidationTests {
+    @Test("emails are trimmed and lower-cased; implausible ones are refused")
+    func emails() {
+        #expect(Validation.normalizedEmail("  Ops@Example.COM ") == "ops@example.com")
+        for bad in ["", "no-at", "a@b", "a@.b.c", "a b@c.d", "@c.d", "a@c.d."] {
+            #expect(Validation.normalizedEmail(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("passwords: minimum length, bcrypt's 72-byte limit, and the common ones are refused")
+    func passwords() {
+        #expect(Validation.passwordProblem("short") != nil)
+        #expect(Validation.passwordProblem(String(repeating: "é", count: 40)) != nil)
+        #expect(Validation.passwordProblem("Password1234") != nil)
+        #expect(Validation.passwordProblem("a-reasonable-passphrase") == nil)
+    }
+
+    @Test("country codes are two ASCII letters, upper-cased")
+    func countries() {
+        #expect(Validation.countryCode("jp") == "JP")
+        for bad in ["JPN", "J", "1A", "ÄB", ""] { #expect(Validation.countryCode(bad) == nil, "\(bad)") }
+    }
+}
