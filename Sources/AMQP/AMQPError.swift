@@ -19,8 +19,6 @@ public struct AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
         case unroutable(code: UInt16)
         /// The deadline of an operation passed before it completed.
         case timeout
-        /// The broker cancelled a consumer (for example because its queue was deleted).
-        case consumerCancelled
         /// The client has been shut down.
         case shutdown
         /// The broker or the library reported something this client does not expect.
@@ -41,7 +39,7 @@ public struct AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether retrying the same operation later can succeed.
     public var isRetriable: Bool {
         switch kind {
-        case .connectFailed, .notConnected, .connectionLost, .timeout, .nacked, .consumerCancelled:
+        case .connectFailed, .notConnected, .connectionLost, .timeout, .nacked:
             return true
         case .accessRefused, .channelClosed, .unroutable, .shutdown, .protocolError:
             return false

@@ -40,8 +40,7 @@ enum PhoneDirectoryImport {
             throw ValidationError("\(file): \(entry.country) is not an upper-case ISO 3166-1 alpha-2 code")
         }
         return try await Database.with(configuration, logger: logger) { database in
-            let directory = PhoneDirectory(database: database)
-            for entry in entries { try await directory.upsert(entry) }
+            try await PhoneDirectory(database: database).upsert(entries)
             return entries.count
         }
     }

@@ -9,6 +9,11 @@ public protocol RPCMethod {
     static var queue: String { get }
 }
 
+/// The request of a method that takes no arguments.
+public struct EmptyRequest: Codable, Sendable, Equatable {
+    public init() {}
+}
+
 /// The reply to every RPC: either the response or the problem that prevented it.
 public enum RPCReply<Response: Codable & Sendable>: Codable, Sendable {
     case success(Response)

@@ -34,9 +34,7 @@ public enum SigningKeysMethod: RPCMethod {
     public static let name = "roles.signing-keys.v1"
     public static let queue = RPCQueue.roles
 
-    public struct Request: Codable, Sendable {
-        public init() {}
-    }
+    public typealias Request = EmptyRequest
 
     public struct Response: Codable, Sendable {
         public var keys: [PublicSigningKey]
@@ -72,7 +70,7 @@ public struct PingResponse: Codable, Sendable {
 public enum RolesPingMethod: RPCMethod {
     public static let name = "roles.ping.v1"
     public static let queue = RPCQueue.roles
-    public typealias Request = SigningKeysMethod.Request
+    public typealias Request = EmptyRequest
     public typealias Response = PingResponse
 }
 
@@ -80,6 +78,6 @@ public enum RolesPingMethod: RPCMethod {
 public enum WorkerPingMethod: RPCMethod {
     public static let name = "worker.ping.v1"
     public static let queue = RPCQueue.worker
-    public typealias Request = SigningKeysMethod.Request
+    public typealias Request = EmptyRequest
     public typealias Response = PingResponse
 }

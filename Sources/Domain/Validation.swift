@@ -4,7 +4,9 @@ public enum Validation {
     /// (one `@`, a dot in the domain, no spaces, at most 254 characters).
     public static func normalizedEmail(_ raw: String) -> String? {
         let email = raw.trimmingWhitespace().lowercased()
-        guard email.count <= 254, !email.contains(where: { $0 == " " || $0.isNewline }) else { return nil }
+        guard email.count <= 254,
+              !email.unicodeScalars.contains(where: { $0 == " " || $0.properties.generalCategory == .control })
+        else { return nil }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
@@ -21,6 +23,9 @@ public enum Validation {
     public static func passwordProblem(_ password: String) -> String? {
         if password.count < minimumPasswordLength {
             return "a password needs at least \(minimumPasswordLength) characters"
+        }
+        if password.utf8.contains(0) {
+            return "a password cannot contain a NUL character"
         }
         if password.utf8.count > maximumPasswordBytes {
             return "a password can have at most \(maximumPasswordBytes) bytes"

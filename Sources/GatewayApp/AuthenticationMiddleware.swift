@@ -22,12 +22,13 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             return .failure(.unauthenticated("use Authorization: Bearer <access token>", error: "invalid_request"))
         }
         let token = String(parts[1])
-        if let kid = TokenVerifier.unverifiedKeyID(of: token) { await keyRing.refreshIfUnknown(kid: kid) }
-        do {
-            return .success(try await keyRing.verifier.verify(token))
-        } catch {
-            return .failure(.unauthenticated("the access token is invalid or expired"))
+        if let principal = try? await keyRing.verifier.verify(token) { return .success(principal) }
+        // Only a failing token pays for this: its key may be new (the role service rotated).
+        if let kid = TokenVerifier.unverifiedKeyID(of: token), await keyRing.refreshIfUnknown(kid: kid),
+           let principal = try? await keyRing.verifier.verify(token) {
+            return .success(principal)
         }
+        return .failure(.unauthenticated("the access token is invalid or expired"))
     }
 }
 

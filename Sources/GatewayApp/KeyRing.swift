@@ -39,10 +39,11 @@ final class KeyRing: Service, Sendable {
         }
     }
 
-    /// Refreshes when `kid` is unknown and the last refresh is old enough.
-    func refreshIfUnknown(kid: String) async {
-        guard await !verifier.knows(kid: kid), await lastRefresh.olderThan(.seconds(10)) else { return }
-        await refresh()
+    /// Refreshes when `kid` is unknown and the last refresh is old enough; returns whether the
+    /// keys were fetched anew.
+    func refreshIfUnknown(kid: String) async -> Bool {
+        guard await !verifier.knows(kid: kid), await lastRefresh.olderThan(.seconds(10)) else { return false }
+        return await refresh()
     }
 
     private actor LastRefresh {

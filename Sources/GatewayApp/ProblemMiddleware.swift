@@ -117,6 +117,8 @@ struct RequestInfo: Sendable {
 }
 
 extension HTTPField.Name {
-    static let requestID = HTTPField.Name("X-Request-Id") ?? .xRequestIDFallback
-    private static let xRequestIDFallback = HTTPField.Name.contentType
+    static let requestID: HTTPField.Name = {
+        guard let name = HTTPField.Name("X-Request-Id") else { preconditionFailure("X-Request-Id is a valid field name") }
+        return name
+    }()
 }

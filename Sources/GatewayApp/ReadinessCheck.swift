@@ -22,7 +22,7 @@ struct ReadinessCheck: Sendable {
         return (checks.values.allSatisfy { $0 == "ok" }, checks)
     }
 
-    private func ping<Method: RPCMethod>(_ method: Method.Type) async -> String where Method.Request == SigningKeysMethod.Request {
+    private func ping<Method: RPCMethod>(_ method: Method.Type) async -> String where Method.Request == EmptyRequest {
         do {
             _ = try await rpc.call(method, .init(), timeout: timeout)
             return "ok"

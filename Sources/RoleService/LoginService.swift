@@ -27,8 +27,9 @@ public struct LoginService: Sendable {
         let invalid = RPCProblem(
             status: 401, type: ProblemType.invalidCredentials, title: "Invalid credentials",
             detail: "the email or password is not correct")
+        // bcrypt reads a C string: a NUL would cut the password short, so it never matches.
         guard let email = Validation.normalizedEmail(request.email),
-              request.password.utf8.count <= Validation.maximumPasswordBytes
+              request.password.utf8.count <= Validation.maximumPasswordBytes, !request.password.utf8.contains(0)
         else {
             _ = try await hasher.verify(request.password, hash: decoyHash)
             throw invalid

@@ -29,13 +29,24 @@ public struct PhoneDirectory: Sendable {
 
     /// Adds or replaces a line (keyed by country and number). Needs the owner role.
     public func upsert(_ entry: PhoneSupportEntry) async throws {
-        try await database.client.query("""
+        try await upsert([entry])
+    }
+
+    /// Adds or replaces lines in one transaction: all of them or, on an error, none.
+    public func upsert(_ entries: [PhoneSupportEntry]) async throws {
+        try await database.withTransaction { connection in
+            for entry in entries { try await Self.upsert(entry, on: connection, logger: database.logger) }
+        }
+    }
+
+    private static func upsert(_ entry: PhoneSupportEntry, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
             INSERT INTO phone_support_lines (country, country_name, phone_number, hours, languages, notes)
             VALUES (\(entry.country), \(entry.countryName), \(entry.phoneNumber), \(entry.hours), \(entry.languages), \(entry.notes))
             ON CONFLICT (country, phone_number) DO UPDATE SET
                 country_name = EXCLUDED.country_name, hours = EXCLUDED.hours, languages = EXCLUDED.languages,
                 notes = EXCLUDED.notes, updated_at = now()
-            """, logger: database.logger)
+            """, logger: logger)
     }
 
     /// Removes a line; returns whether one existed. Needs the owner role.

@@ -6,7 +6,7 @@ struct ValidationTests {
     @Test("emails are trimmed and lower-cased; implausible ones are refused")
     func emails() {
         #expect(Validation.normalizedEmail("  Ops@Example.COM ") == "ops@example.com")
-        for bad in ["", "no-at", "a@b", "a@.b.c", "a b@c.d", "@c.d", "a@c.d."] {
+        for bad in ["", "no-at", "a@b", "a@.b.c", "a b@c.d", "@c.d", "a@c.d.", "a\u{0}@c.d", "a@c\u{7}.d", "a\tb@c.d"] {
             #expect(Validation.normalizedEmail(bad) == nil, "\(bad)")
         }
     }
@@ -17,6 +17,7 @@ struct ValidationTests {
         #expect(Validation.passwordProblem(String(repeating: "é", count: 40)) != nil)
         #expect(Validation.passwordProblem("Password1234") != nil)
         #expect(Validation.passwordProblem("a-reasonable-passphrase") == nil)
+        #expect(Validation.passwordProblem("a-reasonable\u{0}passphrase") != nil)
     }
 
     @Test("country codes are two ASCII letters, upper-cased")

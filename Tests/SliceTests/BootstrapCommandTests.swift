@@ -1,7 +1,9 @@
 import Foundation
+import Contracts
 import PostgresNIO
 import Store
 import Testing
+import WorkerService
 
 @Suite("tenantdesk-admin bootstrap-operator", .serialized, .timeLimit(.minutes(2)))
 struct BootstrapCommandTests {
@@ -84,5 +86,24 @@ struct BootstrapCommandTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite("Phone directory import", .timeLimit(.minutes(1)))
+struct PhoneDirectoryImportTests {
+    @Test("an import with one bad line changes nothing")
+    func allOrNothing() async throws {
+        let (_, configuration) = try await BootstrapCommandTests.migratedDatabase()
+        try await Database.with(configuration, logger: SliceStack.logger) { database in
+            let directory = PhoneDirectory(database: database)
+            let good = PhoneSupportEntry(country: "NZ", countryName: "New Zealand", phoneNumber: "+64 9 000 0001",
+                                         hours: "24x7", languages: ["en"], notes: nil)
+            var bad = good
+            bad.phoneNumber = "call us"
+            await #expect(throws: (any Error).self) { try await directory.upsert([good, bad]) }
+            #expect(try await directory.lines(country: "NZ").isEmpty)
+            try await directory.upsert([good])
+            #expect(try await directory.lines(country: "NZ") == [good])
+        }
     }
 }

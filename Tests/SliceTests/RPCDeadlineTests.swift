@@ -8,7 +8,7 @@ import Testing
 enum UnservedMethod: RPCMethod {
     static let name = "test.unserved.v1"
     static let queue = "tenantdesk.rpc.test-unserved"
-    typealias Request = SigningKeysMethod.Request
+    typealias Request = EmptyRequest
     typealias Response = PingResponse
 }
 
@@ -16,7 +16,7 @@ enum UnservedMethod: RPCMethod {
 enum UndeclaredMethod: RPCMethod {
     static let name = "test.undeclared.v1"
     static let queue = "tenantdesk.rpc.test-undeclared"
-    typealias Request = SigningKeysMethod.Request
+    typealias Request = EmptyRequest
     typealias Response = PingResponse
 }
 
