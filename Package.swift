@@ -51,7 +51,7 @@ let package = Package(
         ),
 
         // MARK: shared libraries
-        .target(name: "Contracts", swiftSettings: swiftSettings),
+        .target(name: "Contracts", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(name: "Domain", swiftSettings: swiftSettings),
         .target(
             name: "Messaging",

@@ -71,6 +71,10 @@ public final class AMQPConnection: Service, Sendable {
     /// Whether the connection is up right now.
     public var isConnected: Bool { loop.status.withLock { $0.connected } }
 
+    /// How many times the connection has been established (topology declared, consumers
+    /// subscribed). A change means messages published while disconnected may have been missed.
+    public var connectionCount: UInt64 { loop.status.withLock { $0.connections } }
+
     /// Whether the broker has blocked publishing (a memory or disk alarm).
     public var isBlocked: Bool { loop.status.withLock { $0.blocked } }
 

@@ -25,6 +25,8 @@ final class ConnectionLoop: @unchecked Sendable {
         var connected = false
         var blocked = false
         var lastError: AMQPError?
+        /// Connections established so far (topology declared, consumers subscribed).
+        var connections: UInt64 = 0
     }
 
     let configuration: AMQPConfiguration
@@ -145,6 +147,7 @@ final class ConnectionLoop: @unchecked Sendable {
         for id in consumers.keys.sorted() { try subscribe(id, on: session) }
         status.withLock {
             $0.connected = true
+            $0.connections &+= 1
             $0.blocked = false
             $0.lastError = nil
         }

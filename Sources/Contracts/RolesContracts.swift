@@ -1,4 +1,4 @@
-/// `roles.login.v1`: checks an email and password and issues an access token.
+/// `roles.login.v1`: checks an email and password and issues an access token and a refresh token.
 public enum LoginMethod: RPCMethod {
     public static let name = "roles.login.v1"
     public static let queue = RPCQueue.roles
@@ -16,17 +16,68 @@ public enum LoginMethod: RPCMethod {
         }
     }
 
-    public struct Response: Codable, Sendable {
-        public var accessToken: String
-        public var tokenType: String
-        /// Lifetime of the token in seconds.
-        public var expiresIn: Int
-        public init(accessToken: String, tokenType: String = "Bearer", expiresIn: Int) {
-            self.accessToken = accessToken
-            self.tokenType = tokenType
-            self.expiresIn = expiresIn
+    public typealias Response = TokenGrant
+}
+
+/// Tokens issued by login, refresh and the API-key exchange.
+public struct TokenGrant: Codable, Sendable {
+    public var accessToken: String
+    public var tokenType: String
+    /// Lifetime of the access token in seconds.
+    public var expiresIn: Int
+    /// Opaque, single-use: exchange it for new tokens before it expires. Never logged.
+    public var refreshToken: String?
+    public init(accessToken: String, tokenType: String = "Bearer", expiresIn: Int, refreshToken: String? = nil) {
+        self.accessToken = accessToken
+        self.tokenType = tokenType
+        self.expiresIn = expiresIn
+        self.refreshToken = refreshToken
+    }
+}
+
+/// `roles.refresh.v1`: rotates a refresh token. A token used twice revokes its whole family.
+public enum RefreshMethod: RPCMethod {
+    public static let name = "roles.refresh.v1"
+    public static let queue = RPCQueue.roles
+    public struct Request: Codable, Sendable {
+        public var refreshToken: String
+        public var sourceAddress: String?
+        public init(refreshToken: String, sourceAddress: String? = nil) {
+            self.refreshToken = refreshToken
+            self.sourceAddress = sourceAddress
         }
     }
+    public typealias Response = TokenGrant
+}
+
+/// `roles.logout.v1`: revokes the refresh-token family of a login.
+public enum LogoutMethod: RPCMethod {
+    public static let name = "roles.logout.v1"
+    public static let queue = RPCQueue.roles
+    public struct Request: Codable, Sendable {
+        public var refreshToken: String
+        public var context: CallContext
+        public init(refreshToken: String, context: CallContext) {
+            self.refreshToken = refreshToken
+            self.context = context
+        }
+    }
+    public typealias Response = EmptyRequest
+}
+
+/// `roles.api-key-token.v1`: exchanges an API key for an access token limited to the key's roles.
+public enum APIKeyTokenMethod: RPCMethod {
+    public static let name = "roles.api-key-token.v1"
+    public static let queue = RPCQueue.roles
+    public struct Request: Codable, Sendable {
+        public var apiKey: String
+        public var sourceAddress: String?
+        public init(apiKey: String, sourceAddress: String? = nil) {
+            self.apiKey = apiKey
+            self.sourceAddress = sourceAddress
+        }
+    }
+    public typealias Response = TokenGrant
 }
 
 /// `roles.signing-keys.v1`: the public keys that verify access tokens, by key id.

@@ -1,5 +1,7 @@
 /// Something an administrator may do, as the authorization decision names it.
 public enum Action: String, Codable, Sendable, CaseIterable {
+    /// Read the tenant's profile (name, kind, plan, status).
+    case tenantRead = "tenant.read"
     case requestCreate = "request.create"
     case requestRead = "request.read"
     case requestComment = "request.comment"

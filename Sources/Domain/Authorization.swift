@@ -1,9 +1,9 @@
 import Foundation
 
-/// The authorization decision: may `principal` do `action` in `tenantID`?
+/// The authorization decision: may `principal` do `action` in a tenant?
 ///
 /// Deny by default. Allowed through the principal's own roles in its home tenant, a vendor
-/// role's reach into customer tenants, or an active delegation whose assigned roles grant the
+/// role's reach into other tenants, or an active delegation whose assigned roles grant the
 /// action (a partner admin acts for customers only that way).
 public enum Authorization {
     /// How an allowed action is allowed.
@@ -11,6 +11,12 @@ public enum Authorization {
         case ownRole(Role)
         case vendorRole(Role)
         case delegation(relationshipID: String, role: Role)
+
+        /// The relationship acted under, if any.
+        public var relationshipID: String? {
+            if case .delegation(let id, _) = self { return id }
+            return nil
+        }
     }
 
     /// Why an action is denied.
@@ -24,6 +30,21 @@ public enum Authorization {
         case delegationTerminated = "delegation_terminated"
         /// The relationship exists but this partner admin is not assigned to it.
         case notAssigned = "not_assigned"
+        /// The caller's home tenant, or the customer acted for, is suspended.
+        case tenantSuspended = "tenant_suspended"
+        /// The caller's account is disabled, or its API key revoked or expired.
+        case principalInactive = "principal_inactive"
+        /// The tenant does not exist.
+        case noSuchTenant = "no_such_tenant"
+
+        /// Whether the caller may learn that the tenant exists: denials that reveal nothing
+        /// answer like a missing tenant (404), the others are 403.
+        public var revealsTenant: Bool {
+            switch self {
+            case .actionNotGranted, .tenantSuspended, .principalInactive: return true
+            default: return false
+            }
+        }
     }
 
     public enum Decision: Codable, Sendable, Equatable {
@@ -36,35 +57,39 @@ public enum Authorization {
         }
     }
 
-    /// Decides. `delegations` are the grants of the principal (any tenant); `customerTenant`
-    /// says whether `tenantID` is a customer tenant (vendor roles reach only those).
+    /// Decides. `principal.roles` are the roles in force (the account's current roles, narrowed
+    /// to an API key's scope); `home` is the principal's tenant; `target` the tenant acted in
+    /// (`nil` when it does not exist); `delegations` the principal's grants.
     public static func decide(
-        principal: Principal, action: Action, tenantID: String, customerTenant: Bool,
+        principal: Principal, home: TenantFacts, action: Action, target: TenantFacts?,
         delegations: [DelegationGrant], now: Date
     ) -> Decision {
-        if principal.tenantID == tenantID {
-            for role in principal.roles where Permissions.actions(of: role).contains(action) {
+        guard let target else { return .deny(.noSuchTenant) }
+        guard home.active else { return .deny(.tenantSuspended) }
+        let roles = principal.roles.filter { Role.roles(for: home.kind).contains($0) }
+        if home.id == target.id {
+            for role in roles where Permissions.actions(of: role).contains(action) {
                 return .allow(.ownRole(role))
             }
             return .deny(.actionNotGranted)
         }
-        if customerTenant {
-            for role in principal.roles where Permissions.vendorActions(of: role).contains(action) {
-                return .allow(.vendorRole(role))
-            }
+        for role in roles where Permissions.vendorActions(of: role, in: target.kind).contains(action) {
+            return .allow(.vendorRole(role))
         }
-        guard principal.roles.contains(.partnerAdmin) else { return .deny(.noRelationship) }
-        let grants = delegations.filter { $0.customerTenantID == tenantID && $0.partnerTenantID == principal.tenantID }
+        guard roles.contains(.partnerAdmin), target.kind == .customer else { return .deny(.noRelationship) }
+        let grants = delegations.filter { $0.customerTenantID == target.id && $0.partnerTenantID == home.id }
         guard !grants.isEmpty else { return .deny(.noRelationship) }
         var reason = DenyReason.notAssigned
         for grant in grants {
             switch grant.status(at: now) {
             case .active, .expiring:
-                let roles = grant.assignedRoles.filter { Permissions.delegableRoles.contains($0) }
-                if let role = roles.first(where: { Permissions.actions(of: $0).contains(action) }) {
-                    return .allow(.delegation(relationshipID: grant.relationshipID, role: role))
+                let granted = grant.assignedRoles.filter { Permissions.delegableRoles.contains($0) }
+                if let role = granted.first(where: { Permissions.actions(of: $0).contains(action) }) {
+                    return target.active
+                        ? .allow(.delegation(relationshipID: grant.relationshipID, role: role))
+                        : .deny(.tenantSuspended)
                 }
-                reason = roles.isEmpty ? .notAssigned : .actionNotGranted
+                reason = granted.isEmpty ? .notAssigned : .actionNotGranted
             case .approvalPending:
                 if reason == .notAssigned { reason = .delegationPending }
             case .expired:

@@ -1,39 +1,44 @@
 /// The one permission table: what each role may do in its own tenant, and what the vendor's
-/// roles may do in every customer tenant. docs/permissions.md shows the same table; the tests
-/// check it row by row.
+/// roles may do in other tenants. docs/permissions.md shows the same table; the tests check it
+/// row by row.
 public enum Permissions {
     /// Actions a role grants in the tenant where it is held (or, for a partner admin's delegated
     /// customer roles, in the customer tenant).
     public static func actions(of role: Role) -> Set<Action> {
         switch role {
         case .tenantAdmin:
-            return [.requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead,
+            return [.tenantRead, .requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead,
                     .adminManage, .delegationApprove, .auditRead]
         case .serviceAdmin:
-            return [.requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead]
+            return [.tenantRead, .requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead]
+        case .readOnly:
+            return [.tenantRead, .requestRead, .directoryRead]
         case .partnerAdmin:
-            return [.delegationManage, .auditRead, .directoryRead]
+            return [.tenantRead, .delegationManage, .adminManage, .auditRead, .directoryRead]
         case .supportEngineer:
-            return [.supportWork, .requestRead, .requestComment, .directoryRead]
+            return [.tenantRead, .supportWork, .requestRead, .requestComment, .directoryRead]
         case .supportManager:
-            return [.supportWork, .supportManage, .requestRead, .requestComment, .requestClose,
+            return [.tenantRead, .supportWork, .supportManage, .requestRead, .requestComment, .requestClose,
                     .directoryRead, .auditRead]
         case .platformOperator:
-            return [.tenantManage, .adminManage, .auditRead, .directoryRead]
+            return [.tenantRead, .tenantManage, .adminManage, .auditRead, .directoryRead]
         }
     }
 
-    /// Actions a vendor role grants in every customer tenant (the support organisation works
-    /// all customers' requests). Other roles act outside their tenant only through a delegation.
-    public static func vendorActions(of role: Role) -> Set<Action> {
-        switch role {
-        case .supportEngineer: return [.supportWork, .requestRead, .requestComment]
-        case .supportManager: return [.supportWork, .requestRead, .requestComment, .requestClose, .auditRead]
-        case .platformOperator: return [.tenantManage, .auditRead]
-        case .tenantAdmin, .serviceAdmin, .partnerAdmin: return []
+    /// Actions a vendor role grants in another tenant of `kind`. The support organisation works
+    /// every customer's requests; the platform operator administers customers and partners.
+    /// Other roles act outside their tenant only through a delegation.
+    public static func vendorActions(of role: Role, in kind: TenantKind) -> Set<Action> {
+        switch (role, kind) {
+        case (.supportEngineer, .customer): return [.tenantRead, .supportWork, .requestRead, .requestComment]
+        case (.supportManager, .customer):
+            return [.tenantRead, .supportWork, .requestRead, .requestComment, .requestClose, .auditRead]
+        case (.platformOperator, .customer), (.platformOperator, .partner):
+            return [.tenantRead, .tenantManage, .adminManage, .auditRead]
+        default: return []
         }
     }
 
     /// Customer roles a partner relationship may grant.
-    public static let delegableRoles: Set<Role> = [.tenantAdmin, .serviceAdmin]
+    public static let delegableRoles: Set<Role> = [.tenantAdmin, .serviceAdmin, .readOnly]
 }

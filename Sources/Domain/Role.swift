@@ -4,7 +4,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case tenantAdmin = "tenant_admin"
     /// Customer tenant: service requests and the support directory.
     case serviceAdmin = "service_admin"
-    /// Partner tenant: acts for customers through active delegations only.
+    /// Customer tenant: reads requests, the directory and the tenant's profile; changes nothing.
+    case readOnly = "read_only"
+    /// Partner tenant: administers the partner and acts for customers through active delegations.
     case partnerAdmin = "partner_admin"
     /// Vendor: works queued requests.
     case supportEngineer = "support_engineer"
@@ -12,6 +14,24 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case supportManager = "support_manager"
     /// Vendor: operates the platform (tenants, bootstrap).
     case platformOperator = "platform_operator"
+
+    /// The roles an administrator of a tenant of `kind` may hold.
+    public static func roles(for kind: TenantKind) -> Set<Role> {
+        switch kind {
+        case .customer: return [.tenantAdmin, .serviceAdmin, .readOnly]
+        case .partner: return [.partnerAdmin]
+        case .vendor: return [.supportEngineer, .supportManager, .platformOperator]
+        }
+    }
+
+    /// The role that manages a tenant of `kind`: its last active holder cannot be removed or demoted.
+    public static func manager(of kind: TenantKind) -> Role {
+        switch kind {
+        case .customer: return .tenantAdmin
+        case .partner: return .partnerAdmin
+        case .vendor: return .platformOperator
+        }
+    }
 }
 
 /// The kind of a tenant.
@@ -20,4 +40,18 @@ public enum TenantKind: String, Codable, Sendable, CaseIterable {
     case partner
     /// The vendor's own support organisation.
     case vendor
+}
+
+/// What a decision needs to know about a tenant.
+public struct TenantFacts: Codable, Sendable, Equatable {
+    public var id: String
+    public var kind: TenantKind
+    /// `false` when suspended.
+    public var active: Bool
+
+    public init(id: String, kind: TenantKind, active: Bool = true) {
+        self.id = id
+        self.kind = kind
+        self.active = active
+    }
 }

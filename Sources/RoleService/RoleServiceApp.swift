@@ -23,7 +23,13 @@ public struct RoleServiceApp: Sendable {
     public func services() throws -> [any Service] {
         let database = Database(configuration: configuration.database, logger: logger)
         let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.roles, logger: logger)
-        return [database.client, connection, RolesRPCService(configuration: configuration, database: database, connection: connection, logger: logger)]
+        let outbox = Outbox()
+        return [
+            database.client, connection,
+            OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
+            ReminderJob(database: database, outbox: outbox, interval: configuration.reminderInterval, logger: logger),
+            RolesRPCService(configuration: configuration, database: database, connection: connection, outbox: outbox, logger: logger),
+        ]
     }
 
     /// Runs until a termination signal, then stops taking requests, lets the ones in flight
@@ -38,6 +44,7 @@ struct RolesRPCService: Service {
     let configuration: RolesConfiguration
     let database: Database
     let connection: AMQPConnection
+    let outbox: Outbox
     let logger: Logger
 
     func run() async throws {
@@ -52,16 +59,45 @@ struct RolesRPCService: Service {
         let keys = try await SigningKeyRepository(database: database).activeKeys()
         guard let current = keys.first else { throw SetupError("no signing key could be created") }
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
+        let signer = await TokenSigner(key: current, lifetime: configuration.accessTokenLifetime)
+        let directory = AdminDirectory(database: database)
+        let refreshTokens = RefreshTokens(database: database, lifetime: configuration.refreshTokenLifetime, logger: logger)
         let login = LoginService(
-            directory: AdminDirectory(database: database), hasher: hasher, decoyHash: try await hasher.decoyHash(),
-            signer: await TokenSigner(key: current, lifetime: configuration.accessTokenLifetime), logger: logger)
+            directory: directory, hasher: hasher, signer: signer, decoyHash: try await hasher.decoyHash(),
+            throttle: LoginThrottle(database: database, limits: configuration.loginLimits), refreshTokens: refreshTokens, logger: logger)
+        let authorizer = Authorizer(database: database)
+        let store = RoleStore(database: database, authorizer: authorizer, outbox: outbox, hasher: hasher, logger: logger)
+        let admins = AdminService(store: store)
+        let tenants = TenantService(store: store, admins: admins)
+        let apiKeys = APIKeyService(store: store, directory: directory, signer: signer)
+        let relationships = RelationshipService(store: store)
+        let audit = AuditService(store: store)
         let publicKeys = keys.map(\.publicKey)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
 
         var router = RPCRouter(logger: logger)
-        router.on(LoginMethod.self) { request in try await login.login(request) }
+        router.on(LoginMethod.self) { try await login.login($0) }
+        router.on(RefreshMethod.self) { try await login.refresh($0) }
+        router.on(LogoutMethod.self) { try await login.logout($0) }
+        router.on(APIKeyTokenMethod.self) { try await apiKeys.token($0) }
         router.on(SigningKeysMethod.self) { _ in SigningKeysMethod.Response(keys: publicKeys) }
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
+        router.on(AuthorizeMethod.self) { .init(decision: try await authorizer.decide($0)) }
+        router.on(ListTenantsMethod.self) { try await tenants.list($0) }
+        router.on(GetTenantMethod.self) { try await tenants.get($0) }
+        router.on(CreateTenantMethod.self) { try await tenants.create($0) }
+        router.on(UpdateTenantMethod.self) { try await tenants.update($0) }
+        router.on(ListAdminsMethod.self) { try await admins.list($0) }
+        router.on(CreateAdminMethod.self) { try await admins.create($0) }
+        router.on(UpdateAdminMethod.self) { try await admins.update($0) }
+        router.on(ListAPIKeysMethod.self) { try await apiKeys.list($0) }
+        router.on(CreateAPIKeyMethod.self) { try await apiKeys.create($0) }
+        router.on(RevokeAPIKeyMethod.self) { try await apiKeys.revoke($0) }
+        router.on(ListRelationshipsMethod.self) { try await relationships.list($0) }
+        router.on(RequestRelationshipMethod.self) { try await relationships.request($0) }
+        router.on(TransitionRelationshipsMethod.self) { try await relationships.transition($0) }
+        router.on(AssignRelationshipMethod.self) { try await relationships.assign($0) }
+        router.on(ListAuditEventsMethod.self) { try await audit.list($0) }
         return router
     }
 }

@@ -9,6 +9,10 @@ import Store
 /// - `TD_BCRYPT_COST`: bcrypt cost, 10–16 (default 12): of new password hashes, and of the
 ///   decoy hash that makes an unknown email cost as much as a wrong password (keep it equal to
 ///   the cost the stored hashes were made with).
+/// - `TD_REFRESH_TOKEN_TTL_DAYS`: refresh-token lifetime, 1–90 days (default 30).
+/// - `TD_LOGIN_ACCOUNT_LIMIT`, `TD_LOGIN_ADDRESS_LIMIT`: failed logins within 15 minutes before an
+///   account (default 5) or a source address (default 50) is locked.
+/// - `TD_REMINDER_INTERVAL_SECONDS`: how often expiry reminders are looked for, 5–3600 (default 60).
 /// - `TD_RPC_CONCURRENCY`: RPC requests handled at once (prefetch), 1–256 (default 32).
 /// - `TD_LOG_LEVEL`.
 public struct RolesConfiguration: Sendable {
@@ -17,6 +21,9 @@ public struct RolesConfiguration: Sendable {
     public var accessTokenLifetime: Duration
     public var bcryptCost: Int
     public var rpcConcurrency: Int
+    public var refreshTokenLifetime: Duration = .seconds(30 * 86_400)
+    var loginLimits = LoginThrottle.Limits()
+    public var reminderInterval: Duration = .seconds(60)
 
     public init(amqp: AMQPConfiguration, database: DatabaseConfiguration, accessTokenLifetime: Duration = .seconds(900),
                 bcryptCost: Int = 12, rpcConcurrency: Int = 32) {
@@ -35,5 +42,15 @@ public struct RolesConfiguration: Sendable {
             accessTokenLifetime: .seconds(try environment.int("TD_ACCESS_TOKEN_TTL_SECONDS", default: 900, in: 60...900)),
             bcryptCost: try environment.int("TD_BCRYPT_COST", default: 12, in: 10...16),
             rpcConcurrency: concurrency)
+        refreshTokenLifetime = .seconds(86_400 * (try environment.int("TD_REFRESH_TOKEN_TTL_DAYS", default: 30, in: 1...90)))
+        loginLimits.accountLimit = try environment.int("TD_LOGIN_ACCOUNT_LIMIT", default: 5, in: 1...100)
+        loginLimits.addressLimit = try environment.int("TD_LOGIN_ADDRESS_LIMIT", default: 50, in: 1...10_000)
+        reminderInterval = .seconds(try environment.int("TD_REMINDER_INTERVAL_SECONDS", default: 60, in: 5...3600))
+    }
+
+    /// Failed logins within 15 minutes before an account, or a source address, is locked.
+    public mutating func setLoginLimits(account: Int, address: Int) {
+        loginLimits.accountLimit = account
+        loginLimits.addressLimit = address
     }
 }

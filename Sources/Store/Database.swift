@@ -64,6 +64,22 @@ public struct Database: Sendable {
         }
     }
 
+    /// Binds `tenantID` for the rest of the current transaction (a transaction that records a
+    /// change in two tenants, such as a partner relationship, binds each in turn).
+    public func bind(_ tenantID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
+    }
+
+    /// Runs `body` in a transaction that sees every tenant row (`tenantdesk.platform`): only for
+    /// a platform operator's tenant list, after the decision allowed `tenant.manage`.
+    public func withPlatformTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT set_config('tenantdesk.platform', 'on', true)", logger: logger)
+            return try await body(connection)
+        }
+    }
+
     /// Runs `body` in a transaction with no tenant bound: only tables without tenant rows are visible.
     public func withTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.withTransaction(logger: logger) { connection in

@@ -26,18 +26,48 @@ public actor TokenVerifier {
     /// Whether any key is installed.
     public var isReady: Bool { !known.isEmpty }
 
-    /// The principal of a valid token; throws when the signature, algorithm, issuer or expiry
-    /// does not check out.
+    /// The principal of a valid token; throws when the header, signature, issuer, audience or
+    /// time claims do not check out.
+    ///
+    /// The header is checked before the signature: only `alg: EdDSA`, `typ: JWT` and a `kid` of
+    /// an installed key; a token naming its own key (`jku`, `jwk`, `x5u`, `x5c`) or demanding
+    /// extensions (`crit`) is refused, whatever its signature.
     public func verify(_ token: String) async throws -> Principal {
-        try await keys.verify(token, as: AccessTokenClaims.self).principal
+        guard let header = Self.header(of: token), header.alg == "EdDSA", header.typ == nil || header.typ == "JWT",
+              let kid = header.kid, known.contains(kid),
+              header.jku == nil, header.jwk == nil, header.x5u == nil, header.x5c == nil, header.crit == nil
+        else { throw TokenRejected() }
+        return try await keys.verify(token, as: AccessTokenClaims.self).principal
+    }
+
+    /// A token whose header is not acceptable.
+    public struct TokenRejected: Error {}
+
+    struct Header: Decodable {
+        var alg: String?
+        var typ: String?
+        var kid: String?
+        var jku: String?
+        var jwk: JSONValue?
+        var x5u: String?
+        var x5c: JSONValue?
+        var crit: JSONValue?
+    }
+
+    /// Any JSON value (only its presence matters).
+    struct JSONValue: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    static func header(of token: String) -> Header? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Base64URL.decode(String(parts[0])) else { return nil }
+        return try? JSONDecoder().decode(Header.self, from: data)
     }
 
     /// The `kid` of a token's header without verifying anything, to decide whether to refresh keys.
     public static func unverifiedKeyID(of token: String) -> String? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Base64URL.decode(String(parts[0])) else { return nil }
-        struct Header: Decodable { var kid: String? }
-        return (try? JSONDecoder().decode(Header.self, from: header))?.kid
+        header(of: token)?.kid
     }
 }
 

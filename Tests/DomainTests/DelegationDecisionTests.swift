@@ -6,6 +6,8 @@ import Testing
 struct DelegationDecisionTests {
     let partnerAdmin = Principal(adminID: "pa", tenantID: "partner", name: "P", email: "p@x.io", roles: [.partnerAdmin])
     let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let partner = TenantFacts(id: "partner", kind: .partner)
+    let customer = TenantFacts(id: "customer", kind: .customer)
 
     func grant(_ status: DelegationGrant.Status, endsIn seconds: TimeInterval, roles: [Role]) -> DelegationGrant {
         DelegationGrant(relationshipID: "rel-1", partnerTenantID: "partner", customerTenantID: "customer",
@@ -13,7 +15,7 @@ struct DelegationDecisionTests {
     }
 
     func decide(_ action: Action, _ grants: [DelegationGrant], at time: Date? = nil) -> Authorization.Decision {
-        Authorization.decide(principal: partnerAdmin, action: action, tenantID: "customer", customerTenant: true,
+        Authorization.decide(principal: partnerAdmin, home: partner, action: action, target: customer,
                              delegations: grants, now: time ?? now)
     }
 
@@ -70,8 +72,46 @@ struct DelegationDecisionTests {
     func onlyPartnerAdmins() {
         let serviceAdmin = Principal(adminID: "x", tenantID: "partner", name: "X", email: "x@x.io", roles: [.serviceAdmin])
         let decision = Authorization.decide(
-            principal: serviceAdmin, action: .requestRead, tenantID: "customer", customerTenant: true,
+            principal: serviceAdmin, home: partner, action: .requestRead, target: customer,
             delegations: [grant(.active, endsIn: 86_400, roles: [.serviceAdmin])], now: now)
         #expect(decision == .deny(.noRelationship))
+    }
+
+    @Test("a suspended customer cannot be acted for")
+    func suspendedCustomer() {
+        let suspended = TenantFacts(id: "customer", kind: .customer, active: false)
+        let decision = Authorization.decide(
+            principal: partnerAdmin, home: partner, action: .requestRead, target: suspended,
+            delegations: [grant(.active, endsIn: 86_400, roles: [.serviceAdmin])], now: now)
+        #expect(decision == .deny(.tenantSuspended))
+    }
+
+    @Test("auto-extension moves the end by 180 days each time it is reached")
+    func autoExtend() {
+        var extending = grant(.active, endsIn: 3600, roles: [.serviceAdmin])
+        extending.autoExtend = true
+        let end = now.addingTimeInterval(3600)
+        #expect(decide(.requestRead, [extending], at: end.addingTimeInterval(1)).isAllowed)
+        #expect(Relationship.effectiveEnd(endsAt: end, autoExtend: true, now: end) == end.addingTimeInterval(180 * 86_400))
+        #expect(Relationship.effectiveEnd(endsAt: end, autoExtend: false, now: end) == end)
+    }
+
+    @Test("a request nobody answers lapses after 90 days")
+    func lapse() {
+        let requested = now.addingTimeInterval(-90 * 86_400)
+        #expect(Relationship.status(stored: .approvalPending, endsAt: nil, autoExtend: false, now: now, requestedAt: requested) == .expired)
+        #expect(Relationship.status(stored: .approvalPending, endsAt: nil, autoExtend: false, now: now.addingTimeInterval(-1),
+                                    requestedAt: requested) == .approvalPending)
+    }
+
+    @Test("relationship requests: delegable roles, 1-730 days, no auto-extension with tenant_admin")
+    func requestRules() {
+        #expect(Relationship.requestProblem(roles: [.serviceAdmin], durationDays: 730, autoExtend: true) == nil)
+        #expect(Relationship.requestProblem(roles: [.tenantAdmin], durationDays: 1, autoExtend: false) == nil)
+        #expect(Relationship.requestProblem(roles: [.tenantAdmin], durationDays: 30, autoExtend: true) != nil)
+        #expect(Relationship.requestProblem(roles: [.serviceAdmin], durationDays: 0, autoExtend: false) != nil)
+        #expect(Relationship.requestProblem(roles: [.serviceAdmin], durationDays: 731, autoExtend: false) != nil)
+        #expect(Relationship.requestProblem(roles: [.partnerAdmin], durationDays: 30, autoExtend: false) != nil)
+        #expect(Relationship.requestProblem(roles: [], durationDays: 30, autoExtend: false) != nil)
     }
 }

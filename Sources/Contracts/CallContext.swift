@@ -1,0 +1,70 @@
+import Domain
+
+/// Who asks, for the decision and the audit log: sent with every call made for an administrator.
+public struct CallContext: Codable, Sendable {
+    public var principal: Principal
+    /// The gateway's `X-Request-Id`.
+    public var requestID: String
+    /// Address of the HTTP client.
+    public var sourceAddress: String?
+
+    public init(principal: Principal, requestID: String, sourceAddress: String? = nil) {
+        self.principal = principal
+        self.requestID = requestID
+        self.sourceAddress = sourceAddress
+    }
+}
+
+/// `roles.authorize.v1`: may the principal do the action in the tenant? Allow names how (own
+/// role, vendor role, which delegation); deny names why.
+public enum AuthorizeMethod: RPCMethod {
+    public static let name = "roles.authorize.v1"
+    public static let queue = RPCQueue.roles
+
+    public struct Request: Codable, Sendable, Hashable {
+        public var adminID: String
+        public var homeTenantID: String
+        public var apiKeyID: String?
+        public var tenantID: String
+        public var action: Action
+        public init(principal: Principal, tenantID: String, action: Action) {
+            self.adminID = principal.adminID
+            self.homeTenantID = principal.tenantID
+            self.apiKeyID = principal.apiKeyID
+            self.tenantID = tenantID
+            self.action = action
+        }
+    }
+
+    public struct Response: Codable, Sendable, Equatable {
+        public var decision: Authorization.Decision
+        public init(decision: Authorization.Decision) { self.decision = decision }
+    }
+}
+
+/// A page of a list, with the cursor of the next one.
+public struct Page<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+    /// Pass as `cursor` for the next page; `nil` on the last one.
+    public var nextCursor: String?
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Routing keys of the events the role service publishes on `tenantdesk.events`.
+public enum RoleEvent {
+    /// Something that changes authorization decisions changed: gateways drop cached decisions.
+    public static let authorizationChanged = "authz.changed"
+    /// Partner relationship lifecycle (`delegation.requested`, `.approved`, `.rejected`,
+    /// `.terminated`, `.assigned`, `.expiring`).
+    public static let delegationPrefix = "delegation."
+}
+
+/// Body of `authz.changed`.
+public struct AuthorizationChanged: Codable, Sendable {
+    /// Tenants whose decisions may have changed.
+    public var tenantIDs: [String]
+    public init(tenantIDs: [String]) { self.tenantIDs = tenantIDs }
+}

@@ -1,0 +1,95 @@
+import AMQP
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// Domain events written in the transaction of the change they announce and published to
+/// `tenantdesk.events` after the commit. Nothing is lost if the process or RabbitMQ stops in
+/// between: the publisher sends what is left when it runs again (consumers drop duplicates by
+/// message id).
+public final class Outbox: Sendable {
+    private let signal: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (signal, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Adds an event to the current transaction.
+    static func enqueue<Body: Encodable>(_ routingKey: String, _ body: Body, on connection: PostgresConnection, logger: Logger) async throws {
+        let json = String(decoding: try JSONCodec.encode(body), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO outbox_events (routing_key, message_id, body) VALUES (\(routingKey), \(UUID()), \(json)::jsonb)
+            """, logger: logger)
+    }
+
+    /// Tells the publisher that a transaction with events committed.
+    func wake() { continuation.yield() }
+
+    var wakeups: AsyncStream<Void> { signal }
+}
+
+/// Publishes the outbox: right after each commit, and every second for what an earlier attempt
+/// could not send. Several role services may run: rows are claimed with `SKIP LOCKED`.
+struct OutboxPublisher: Service {
+    let outbox: Outbox
+    let database: Database
+    let connection: AMQPConnection
+    let logger: Logger
+
+    func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // A periodic sweep, also after a failed attempt.
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    outbox.wake()
+                }
+            }
+            group.addTask {
+                var lastCleanup = ContinuousClock.now
+                for await _ in outbox.wakeups.cancelOnGracefulShutdown() {
+                    do {
+                        while try await publishBatch() == 100 {}
+                    } catch {
+                        logger.warning("outbox publish failed; retrying", metadata: ["error": "\(error)"])
+                    }
+                    if ContinuousClock.now - lastCleanup > .seconds(3600) {
+                        lastCleanup = .now
+                        try? await database.client.query(
+                            "DELETE FROM outbox_events WHERE published_at < now() - interval '1 day'", logger: logger)
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Publishes up to 100 pending events; returns how many.
+    private func publishBatch() async throws -> Int {
+        try await database.withTransaction { tx in
+            let rows = try await tx.query("""
+                SELECT id, routing_key, message_id, body::text FROM outbox_events
+                WHERE published_at IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            var sent: [Int64] = []
+            for try await (id, routingKey, messageID, body) in rows.decode((Int64, String, UUID, String).self) {
+                try await connection.publish(
+                    Array(body.utf8), exchange: ExchangeName.events, routingKey: routingKey,
+                    properties: AMQPProperties(contentType: "application/json", messageID: messageID.uuidString.lowercased(),
+                                               type: routingKey),
+                    mandatory: false, timeout: .seconds(5))
+                sent.append(id)
+            }
+            if !sent.isEmpty {
+                try await tx.query("UPDATE outbox_events SET published_at = now() WHERE id = ANY(\(sent))", logger: logger)
+            }
+            return sent.count
+        }
+    }
+}

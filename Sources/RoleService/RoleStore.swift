@@ -1,0 +1,72 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+
+/// What every management operation of the role service works with.
+struct RoleStore: Sendable {
+    let database: Database
+    let authorizer: Authorizer
+    let outbox: Outbox
+    let hasher: PasswordHasher
+    let logger: Logger
+
+    /// Runs a change in one transaction bound to `tenant`. When it may change authorization
+    /// decisions, an `authz.changed` event for `invalidating` commits with it (gateways drop
+    /// their cached decisions when it arrives).
+    func change<Result: Sendable>(
+        in tenant: UUID, invalidating: [UUID] = [], _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let result = try await database.withTenantTransaction(tenant) { connection in
+            let result = try await body(connection)
+            if !invalidating.isEmpty {
+                try await Outbox.enqueue(
+                    RoleEvent.authorizationChanged,
+                    AuthorizationChanged(tenantIDs: invalidating.map { $0.uuidString.lowercased() }),
+                    on: connection, logger: logger)
+            }
+            return result
+        }
+        outbox.wake()
+        return result
+    }
+
+    /// Reads in one transaction bound to `tenant`.
+    func read<Result: Sendable>(in tenant: UUID, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await database.withTenantTransaction(tenant, body)
+    }
+}
+
+/// The problems the role service's operations answer with.
+enum Problems {
+    static let notFound = RPCProblem(status: 404, type: ProblemType.notFound, title: "Not found", detail: "no such resource")
+
+    static func invalid(_ detail: String) -> RPCProblem {
+        RPCProblem(status: 422, type: ProblemType.validationFailed, title: "Validation failed", detail: detail)
+    }
+
+    static func notAllowed(_ detail: String) -> RPCProblem {
+        RPCProblem(status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed", detail: detail)
+    }
+
+    static func conflict(_ type: String, _ title: String, _ detail: String) -> RPCProblem {
+        RPCProblem(status: 409, type: type, title: title, detail: detail)
+    }
+
+    static func weakPassword(_ detail: String) -> RPCProblem {
+        RPCProblem(status: 422, type: ProblemType.weakPassword, title: "Password not acceptable", detail: detail)
+    }
+}
+
+extension UUID {
+    /// The lower-case text form used in the API.
+    var text: String { uuidString.lowercased() }
+}
+
+/// Parses an id from the API; an unparsable one is simply not found.
+func parseID(_ raw: String) throws(RPCProblem) -> UUID {
+    guard let id = UUID(uuidString: raw) else { throw Problems.notFound }
+    return id
+}
