@@ -8,6 +8,7 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let rpc: RPCClient
     let readiness: ReadinessCheck
+    let decisions: AuthorizationCache
 
     func getLiveness(_ input: Operations.GetLiveness.Input) async throws -> Operations.GetLiveness.Output {
         .ok(.init(body: .json(.init(status: .alive))))
@@ -32,21 +33,21 @@ struct APIHandler: APIProtocol {
         guard !grant.email.isEmpty, !grant.password.isEmpty else {
             throw APIProblem.invalid("email and password are required")
         }
-        let response = try await call(LoginMethod.self, .init(email: grant.email, password: grant.password))
-        return .ok(.init(
-            headers: .init(cacheControl: .noStore),
-            body: .json(.init(accessToken: response.accessToken, tokenType: .bearer, expiresIn: response.expiresIn))))
+        let response = try await call(LoginMethod.self, .init(
+            email: grant.email, password: grant.password, sourceAddress: RequestInfo.current.sourceAddress))
+        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(response))))
     }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         let principal = try RequestInfo.requirePrincipal()
         return .ok(.init(body: .json(.init(
             adminId: principal.adminID, tenantId: principal.tenantID, name: principal.name, email: principal.email,
-            roles: principal.roles.compactMap { .init(rawValue: $0.rawValue) }))))
+            roles: principal.roles.compactMap(Components.Schemas.Role.init), apiKeyId: principal.apiKeyID))))
     }
 
     func listPhoneNumbers(_ input: Operations.ListPhoneNumbers.Input) async throws -> Operations.ListPhoneNumbers.Output {
-        _ = try RequestInfo.requirePrincipal()
+        let principal = try RequestInfo.requirePrincipal()
+        _ = try await authorize(.directoryRead, in: principal.tenantID)
         var country: String?
         if let raw = input.query.country {
             guard let code = Validation.countryCode(raw) else {
@@ -61,7 +62,29 @@ struct APIHandler: APIProtocol {
         }))))
     }
 
-    private func call<Method: RPCMethod>(_ method: Method.Type, _ request: Method.Request) async throws -> Method.Response {
+    /// Decides through the cache; throws the problem of a denial (404 when the tenant must not
+    /// be revealed, 403 otherwise).
+    func authorize(_ action: Action, in tenantID: String) async throws -> Authorization.Via {
+        let principal = try RequestInfo.requirePrincipal()
+        let decision: Authorization.Decision
+        do {
+            decision = try await decisions.decision(AuthorizeMethod.Request(principal: principal, tenantID: tenantID.lowercased(), action: action))
+        } catch {
+            throw APIProblem(error)
+        }
+        switch decision {
+        case .allow(let via): return via
+        case .deny(let reason): throw APIProblem.denied(reason)
+        }
+    }
+
+    /// The caller, for calls the role service authorizes itself.
+    func callContext() throws -> CallContext {
+        let info = RequestInfo.current
+        return CallContext(principal: try RequestInfo.requirePrincipal(), requestID: info.id, sourceAddress: info.sourceAddress)
+    }
+
+    func call<Method: RPCMethod>(_ method: Method.Type, _ request: Method.Request) async throws -> Method.Response {
         do {
             return try await rpc.call(method, request)
         } catch {

@@ -18,26 +18,32 @@ public struct Gateway: Sendable {
     /// The application with its services (the RabbitMQ connection and the key ring) attached:
     /// they start with the server and stop after it on graceful shutdown.
     public func buildApplication() throws -> some ApplicationProtocol {
-        let connection = try AMQPConnection(
-            configuration: configuration.amqp, topology: TenantDeskTopology.gateway, logger: logger)
+        let eventQueue = "tenantdesk.gateway.authz." + String(UInt64.random(in: .min ... .max), radix: 36)
+        var topology = TenantDeskTopology.gateway
+        topology.merge(AuthorizationCache.topology(queue: eventQueue))
+        let connection = try AMQPConnection(configuration: configuration.amqp, topology: topology, logger: logger)
         let rpc = RPCClient(connection: connection, timeout: configuration.rpcTimeout)
         let keyRing = KeyRing(rpc: rpc, logger: logger)
-        let router = try buildRouter(connection: connection, rpc: rpc, keyRing: keyRing)
+        let decisions = AuthorizationCache(
+            rpc: rpc, connection: connection, ttl: configuration.authorizationCacheTTL, queue: eventQueue, logger: logger)
+        let router = try buildRouter(connection: connection, rpc: rpc, keyRing: keyRing, decisions: decisions)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "TenantDesk"),
             logger: logger)
-        app.addServices(connection, keyRing)
+        app.addServices(connection, keyRing, decisions)
         return app
     }
 
-    func buildRouter(connection: AMQPConnection, rpc: RPCClient, keyRing: KeyRing) throws -> Router<BasicRequestContext> {
-        let router = Router()
+    func buildRouter(
+        connection: AMQPConnection, rpc: RPCClient, keyRing: KeyRing, decisions: AuthorizationCache
+    ) throws -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(ProblemMiddleware(logger: logger))
         router.middlewares.add(RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
         router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
         let readiness = ReadinessCheck(connection: connection, rpc: rpc, keyRing: keyRing, timeout: configuration.readinessTimeout)
-        try APIHandler(rpc: rpc, readiness: readiness).registerHandlers(on: router)
+        try APIHandler(rpc: rpc, readiness: readiness, decisions: decisions).registerHandlers(on: router)
         return router
     }
 }

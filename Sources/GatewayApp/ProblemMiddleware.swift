@@ -6,13 +6,14 @@ import OpenAPIRuntime
 
 /// Outermost middleware: gives every request an id (`X-Request-Id`), and turns every error
 /// into a problem+json response. Client mistakes never become a 500.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+struct ProblemMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.requestID(from: request)
         do {
-            var response = try await RequestInfo.$current.withValue(RequestInfo(id: requestID)) {
+            let info = RequestInfo(id: requestID, sourceAddress: context.remoteAddress?.ipAddress)
+            var response = try await RequestInfo.$current.withValue(info) {
                 try await next(request, context)
             }
             response.headers[.requestID] = requestID
@@ -46,8 +47,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem(for: error, requestID: requestID, logger: logger)
         case let error as HTTPError:
             return problem(for: error)
-        case is DecodingError:
-            return .malformed("the body is not valid JSON for this operation")
+        case let error as DecodingError:
+            return problem(for: error)
         default:
             logger.error("unhandled error", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
             return .internalError
@@ -56,9 +57,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private static func problem(for error: ServerError, requestID: String, logger: Logger) -> APIProblem {
         if let problem = error.underlyingError as? APIProblem { return problem }
-        if error.underlyingError is DecodingError {
-            return .malformed("the body is not valid JSON for this operation: \(Self.describe(error.underlyingError))")
-        }
+        if let decoding = error.underlyingError as? DecodingError { return problem(for: decoding) }
         if let http = error.underlyingError as? HTTPError { return problem(for: http) }
         // The generated code rejects requests that do not match the document (a missing body,
         // an unparsable parameter) before the handler runs.
@@ -88,6 +87,18 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// A body with a field the operation does not define is refused, never silently ignored: the
+    /// caller may be trying to set something it may not (a tenant, roles, an owner).
+    private static func problem(for error: DecodingError) -> APIProblem {
+        if case .dataCorrupted(let context) = error, context.debugDescription.hasPrefix("Additional properties are disabled") {
+            let field = context.codingPath.last?.stringValue ?? "?"
+            return APIProblem(
+                status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed",
+                detail: "\(field) is not a field of this operation, or not one you may set")
+        }
+        return .malformed("the body is not valid JSON for this operation: \(describe(error))")
+    }
+
     private static func describe(_ error: any Error) -> String {
         guard let decoding = error as? DecodingError else { return "\(error)" }
         switch decoding {
@@ -111,6 +122,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Per-request values the generated handlers cannot receive as parameters.
 struct RequestInfo: Sendable {
     var id: String
+    /// The client's IP address (the peer of the connection).
+    var sourceAddress: String?
     var principal: Result<Principal, APIProblem>?
 
     @TaskLocal static var current = RequestInfo(id: "-")

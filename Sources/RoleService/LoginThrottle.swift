@@ -21,11 +21,11 @@ struct LoginThrottle: Sendable {
     let database: Database
     let limits: Limits
 
-    static func accountKey(_ email: String) -> [UInt8] { Array(SHA256.hash(data: Data("account:\(email)".utf8))) }
-    static func addressKey(_ address: String) -> [UInt8] { Array(SHA256.hash(data: Data("address:\(address)".utf8))) }
+    static func accountKey(_ email: String) -> Data { Data(SHA256.hash(data: Data("account:\(email)".utf8))) }
+    static func addressKey(_ address: String) -> Data { Data(SHA256.hash(data: Data("address:\(address)".utf8))) }
 
     /// Seconds until both the account and the address are unlocked, or `nil` when neither is locked.
-    func retryAfter(account: [UInt8], address: [UInt8]?) async throws -> Int? {
+    func retryAfter(account: Data, address: Data?) async throws -> Int? {
         let rows = try await database.client.query("""
             SELECT ceil(extract(epoch FROM max(locked_until) - now()))::int FROM login_throttle
             WHERE key_hash IN (\(account), \(address ?? account)) AND locked_until > now()
@@ -35,17 +35,17 @@ struct LoginThrottle: Sendable {
     }
 
     /// Counts a failure for the account and the address; locks them past their limits.
-    func recordFailure(account: [UInt8], address: [UInt8]?) async throws {
+    func recordFailure(account: Data, address: Data?) async throws {
         try await fail(account, limit: limits.accountLimit, growing: true)
         if let address { try await fail(address, limit: limits.addressLimit, growing: false) }
     }
 
     /// A successful login clears the account's failures (not the address's).
-    func recordSuccess(account: [UInt8]) async throws {
+    func recordSuccess(account: Data) async throws {
         try await database.client.query("DELETE FROM login_throttle WHERE key_hash = \(account)", logger: database.logger)
     }
 
-    private func fail(_ key: [UInt8], limit: Int, growing: Bool) async throws {
+    private func fail(_ key: Data, limit: Int, growing: Bool) async throws {
         let window = Int(limits.window.components.seconds)
         let first = Int(limits.firstLock.components.seconds)
         // Past the limit the lock doubles with each failure (1, 2, 4, ... minutes), capped at the window.

@@ -25,7 +25,7 @@ enum OpaqueToken {
         return UUID(uuidString: dashed)
     }
 
-    static func hash(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+    static func hash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
     }
 }
