@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// Who asks, for the decision and the audit log: sent with every call made for an administrator.
 public struct CallContext: Codable, Sendable {
@@ -38,7 +39,13 @@ public enum AuthorizeMethod: RPCMethod {
 
     public struct Response: Codable, Sendable, Equatable {
         public var decision: Authorization.Decision
-        public init(decision: Authorization.Decision) { self.decision = decision }
+        /// When an allow through a delegation stops holding (the relationship's end): a cache
+        /// must not keep it longer.
+        public var validUntil: Date?
+        public init(decision: Authorization.Decision, validUntil: Date? = nil) {
+            self.decision = decision
+            self.validUntil = validUntil
+        }
     }
 }
 

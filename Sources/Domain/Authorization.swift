@@ -76,6 +76,10 @@ public enum Authorization {
         for role in roles where Permissions.vendorActions(of: role, in: target.kind).contains(action) {
             return .allow(.vendorRole(role))
         }
+        // A vendor role that reaches the tenant may know it exists: the denial says so.
+        if roles.contains(where: { !Permissions.vendorActions(of: $0, in: target.kind).isEmpty }) {
+            return .deny(.actionNotGranted)
+        }
         guard roles.contains(.partnerAdmin), target.kind == .customer else { return .deny(.noRelationship) }
         let grants = delegations.filter { $0.customerTenantID == target.id && $0.partnerTenantID == home.id }
         guard !grants.isEmpty else { return .deny(.noRelationship) }

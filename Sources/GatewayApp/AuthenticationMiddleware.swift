@@ -9,8 +9,18 @@ import Tokens
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let keyRing: KeyRing
 
+    /// Paths served without a token. Every other path needs one, checked before the body is read.
+    static var publicPaths: Set<String> {
+        ["/health/live", "/health/ready", "/v1/auth/token", "/v1/auth/refresh", "/v1/auth/api-key-token"]
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            guard Self.publicPaths.contains(request.uri.path) else {
+                throw APIProblem.unauthenticated("this operation needs an access token", error: "invalid_request")
+            }
+            return try await next(request, context)
+        }
         var info = RequestInfo.current
         info.principal = await authenticate(header)
         return try await RequestInfo.$current.withValue(info) { try await next(request, context) }

@@ -1,6 +1,7 @@
 import AMQP
 import Contracts
 import Domain
+import Foundation
 import Logging
 import Messaging
 import ServiceLifecycle
@@ -16,7 +17,7 @@ import Synchronization
 final class AuthorizationCache: Service, Sendable {
     private struct Entry {
         var decision: Authorization.Decision
-        var storedAt: ContinuousClock.Instant
+        var expiresAt: ContinuousClock.Instant
     }
 
     private struct State {
@@ -60,19 +61,24 @@ final class AuthorizationCache: Service, Sendable {
                 state.connectionCount = count
                 state.generation &+= 1
             }
-            guard connected, ttl > .zero, let entry = state.entries[request], now - entry.storedAt < ttl else {
+            guard connected, ttl > .zero, let entry = state.entries[request], now < entry.expiresAt else {
                 return (nil, state.generation)
             }
             return (entry.decision, state.generation)
         }
         if let cached { return cached }
-        let decision = try await rpc.call(AuthorizeMethod.self, request).decision
+        let response = try await rpc.call(AuthorizeMethod.self, request)
+        // A delegation's allow is not kept past the relationship's end (expiry is decided by the clock).
+        var expiresAt = now + ttl
+        if let validUntil = response.validUntil {
+            expiresAt = min(expiresAt, now + .milliseconds(Int64(max(0, validUntil.timeIntervalSinceNow) * 1000)))
+        }
         state.withLock { state in
             guard state.generation == generation, ttl > .zero else { return }
             if state.entries.count >= Self.maximumEntries { state.entries.removeAll() }
-            state.entries[request] = Entry(decision: decision, storedAt: now)
+            state.entries[request] = Entry(decision: response.decision, expiresAt: expiresAt)
         }
-        return decision
+        return response.decision
     }
 
     /// Drops every cached decision.

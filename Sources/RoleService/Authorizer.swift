@@ -22,13 +22,18 @@ public struct Authorizer: Sendable {
 
     /// The decision for `request`, now.
     public func decide(_ request: AuthorizeMethod.Request, now: Date = Date()) async throws -> Authorization.Decision {
+        try await decideWithExpiry(request, now: now).decision
+    }
+
+    /// The decision and, for an allow through a delegation, when the relationship ends.
+    public func decideWithExpiry(_ request: AuthorizeMethod.Request, now: Date = Date()) async throws -> AuthorizeMethod.Response {
         guard let admin = UUID(uuidString: request.adminID), let home = UUID(uuidString: request.homeTenantID) else {
-            return .deny(.principalInactive)
+            return .init(decision: .deny(.principalInactive))
         }
-        guard let target = UUID(uuidString: request.tenantID) else { return .deny(.noSuchTenant) }
+        guard let target = UUID(uuidString: request.tenantID) else { return .init(decision: .deny(.noSuchTenant)) }
         var apiKey: UUID?
         if let raw = request.apiKeyID {
-            guard let id = UUID(uuidString: raw) else { return .deny(.principalInactive) }
+            guard let id = UUID(uuidString: raw) else { return .init(decision: .deny(.principalInactive)) }
             apiKey = id
         }
         let rows = try await database.client.query("""
@@ -39,7 +44,7 @@ public struct Authorizer: Sendable {
         for try await row in rows.decode((Bool, [String], String?, Bool, String?, Bool, [String]?, Bool, String).self) {
             let (adminActive, adminRoles, homeKind, homeActive, targetKind, targetActive, keyRoles, keyValid, delegations) = row
             guard adminActive, keyValid, let homeKind = homeKind.flatMap(TenantKind.init(rawValue:)) else {
-                return .deny(.principalInactive)
+                return .init(decision: .deny(.principalInactive))
             }
             var roles = adminRoles.compactMap(Role.init(rawValue:))
             if let keyRoles { roles = roles.filter { keyRoles.contains($0.rawValue) } }
@@ -47,12 +52,18 @@ public struct Authorizer: Sendable {
             let targetFacts = targetKind.flatMap(TenantKind.init(rawValue:)).map {
                 TenantFacts(id: request.tenantID.lowercased(), kind: $0, active: targetActive)
             }
-            return Authorization.decide(
+            let grants = try Self.grants(delegations, partner: request.homeTenantID, customer: request.tenantID)
+            let decision = Authorization.decide(
                 principal: principal, home: TenantFacts(id: request.homeTenantID.lowercased(), kind: homeKind, active: homeActive),
-                action: request.action, target: targetFacts,
-                delegations: try Self.grants(delegations, partner: request.homeTenantID, customer: request.tenantID), now: now)
+                action: request.action, target: targetFacts, delegations: grants, now: now)
+            var validUntil: Date?
+            if case .allow(let via) = decision, let relationship = via.relationshipID,
+               let grant = grants.first(where: { $0.relationshipID == relationship }) {
+                validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
+            }
+            return .init(decision: decision, validUntil: validUntil)
         }
-        return .deny(.principalInactive)
+        return .init(decision: .deny(.principalInactive))
     }
 
     /// Allows the call or throws the problem to answer with: 404 when the denial must not reveal

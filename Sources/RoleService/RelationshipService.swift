@@ -60,13 +60,13 @@ struct RelationshipService: Sendable {
     }
 
     func transition(_ request: TransitionRelationshipsMethod.Request) async throws -> TransitionRelationshipsMethod.Response {
-        guard (1...100).contains(request.relationshipIDs.count) else { throw Problems.invalid("give 1 to 100 relationship ids") }
-        let ids = try request.relationshipIDs.map { try parseID($0) }
         let grant: Authorizer.Grant
         switch request.transition {
         case .approve, .reject: grant = try await store.authorizer.require(request.context, .delegationApprove, in: request.tenantID)
         case .terminate: grant = try await requireEither(request.context, in: request.tenantID)
         }
+        guard (1...100).contains(request.relationshipIDs.count) else { throw Problems.invalid("give 1 to 100 relationship ids") }
+        let ids = try request.relationshipIDs.map { try parseID($0) }
         let tenant = grant.tenantID
         let now = Date()
         let admin = try parseID(request.context.principal.adminID)

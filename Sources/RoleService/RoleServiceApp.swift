@@ -82,7 +82,7 @@ struct RolesRPCService: Service {
         router.on(APIKeyTokenMethod.self) { try await apiKeys.token($0) }
         router.on(SigningKeysMethod.self) { _ in SigningKeysMethod.Response(keys: publicKeys) }
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
-        router.on(AuthorizeMethod.self) { .init(decision: try await authorizer.decide($0)) }
+        router.on(AuthorizeMethod.self) { try await authorizer.decideWithExpiry($0) }
         router.on(ListTenantsMethod.self) { try await tenants.list($0) }
         router.on(GetTenantMethod.self) { try await tenants.get($0) }
         router.on(CreateTenantMethod.self) { try await tenants.create($0) }

@@ -57,10 +57,23 @@ public struct Database: Sendable {
     public func withTenantTransaction<Result: Sendable>(
         _ tenantID: UUID, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
-                "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
-            return try await body(connection)
+        try await Self.unwrapping {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
+                return try await body(connection)
+            }
+        }
+    }
+
+    /// Rethrows the body's own error when a transaction rolled back cleanly because of it, so
+    /// callers see their error (a domain problem), not a transaction wrapper.
+    static func unwrapping<Result>(_ transaction: () async throws -> Result) async throws -> Result {
+        do {
+            return try await transaction()
+        } catch let error as PostgresTransactionError {
+            if let cause = error.closureError, error.rollbackError == nil { throw cause }
+            throw error
         }
     }
 
@@ -74,16 +87,20 @@ public struct Database: Sendable {
     /// Runs `body` in a transaction that sees every tenant row (`tenantdesk.platform`): only for
     /// a platform operator's tenant list, after the decision allowed `tenant.manage`.
     public func withPlatformTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT set_config('tenantdesk.platform', 'on', true)", logger: logger)
-            return try await body(connection)
+        try await Self.unwrapping {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT set_config('tenantdesk.platform', 'on', true)", logger: logger)
+                return try await body(connection)
+            }
         }
     }
 
     /// Runs `body` in a transaction with no tenant bound: only tables without tenant rows are visible.
     public func withTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(connection)
+        try await Self.unwrapping {
+            try await client.withTransaction(logger: logger) { connection in
+                try await body(connection)
+            }
         }
     }
 }

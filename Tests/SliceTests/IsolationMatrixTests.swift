@@ -1,0 +1,202 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Every endpoint × every kind of caller × {own tenant, another tenant, a delegated customer}:
+/// each cell asserts the exact status, and a denial must not leak the tenant's data. The
+/// expected outcome comes from the capability table below, written out independently of the
+/// code's permission table.
+@Suite("Isolation matrix", .serialized, .timeLimit(.minutes(5)))
+struct IsolationMatrixTests {
+    /// Operations that need no token (excluded from the matrix by design).
+    static let publicOperations: Set<String> = ["getLiveness", "getReadiness", "createToken", "refreshToken", "createAPIKeyToken"]
+
+    enum Target: String, CaseIterable { case own, other, delegated }
+
+    struct Caller {
+        var label: String
+        var token: String?
+        var home: String
+        var delegated: String
+        /// Actions allowed per tenant id; a tenant missing here is one the caller has no access to.
+        var actions: [String: Set<String>]
+    }
+
+    struct Probe {
+        var operation: String
+        var method: HTTPRequest.Method
+        /// Path for a tenant id.
+        var path: (String) -> String
+        var body: String?
+        var action: String
+        /// Status when allowed, for the target tenant.
+        var allowed: (String) -> Int
+    }
+
+    static let tenantAdmin: Set<String> = ["tenant.read", "request.create", "request.read", "request.comment", "request.close",
+                                           "directory.read", "admin.manage", "delegation.approve", "audit.read"]
+    static let serviceAdmin: Set<String> = ["tenant.read", "request.create", "request.read", "request.comment", "request.close", "directory.read"]
+    static let partnerAdmin: Set<String> = ["tenant.read", "delegation.manage", "admin.manage", "audit.read", "directory.read"]
+    static let engineerHome: Set<String> = ["tenant.read", "support.work", "request.read", "request.comment", "directory.read"]
+    static let engineerReach: Set<String> = ["tenant.read", "support.work", "request.read", "request.comment"]
+    static let operatorHome: Set<String> = ["tenant.read", "tenant.manage", "admin.manage", "audit.read", "directory.read"]
+    static let operatorReach: Set<String> = ["tenant.read", "tenant.manage", "admin.manage", "audit.read"]
+
+    static func callers(_ w: PartnerWorld) -> [Caller] {
+        let customers = [w.c1, w.c2, w.c3, w.c4, w.c5]
+        func reach(_ actions: Set<String>) -> [String: Set<String>] {
+            Dictionary(uniqueKeysWithValues: customers.map { ($0, actions) })
+        }
+        return [
+            Caller(label: "platform operator", token: w.operatorToken, home: w.vendor, delegated: w.c1,
+                   actions: reach(operatorReach).merging([w.vendor: operatorHome, w.partner: operatorReach]) { $1 }),
+            Caller(label: "support engineer", token: w.engineerToken, home: w.vendor, delegated: w.c1,
+                   actions: reach(engineerReach).merging([w.vendor: engineerHome]) { $1 }),
+            Caller(label: "tenant admin", token: w.ta1Token, home: w.c1, delegated: w.c4, actions: [w.c1: tenantAdmin]),
+            Caller(label: "service admin", token: w.sa1Token, home: w.c1, delegated: w.c4, actions: [w.c1: serviceAdmin]),
+            Caller(label: "partner admin, active delegation", token: w.paToken, home: w.partner, delegated: w.c1,
+                   actions: [w.partner: partnerAdmin, w.c1: tenantAdmin]),
+            Caller(label: "partner admin, pending delegation", token: w.paToken, home: w.partner, delegated: w.c3,
+                   actions: [w.partner: partnerAdmin, w.c1: tenantAdmin]),
+            Caller(label: "partner admin, expired delegation", token: w.paToken, home: w.partner, delegated: w.c4,
+                   actions: [w.partner: partnerAdmin, w.c1: tenantAdmin]),
+            Caller(label: "partner admin, terminated delegation", token: w.paToken, home: w.partner, delegated: w.c5,
+                   actions: [w.partner: partnerAdmin, w.c1: tenantAdmin]),
+            Caller(label: "partner admin, not assigned", token: w.pbToken, home: w.partner, delegated: w.c1,
+                   actions: [w.partner: partnerAdmin]),
+            Caller(label: "anonymous", token: nil, home: w.c1, delegated: w.c1, actions: [:]),
+        ]
+    }
+
+    static func probes(_ w: PartnerWorld) -> [Probe] {
+        let unknown = UUID().uuidString.lowercased()
+        // R5 (partner ↔ C5) is terminated: changing it again is a 409 for the parties, and
+        // nobody else can see it.
+        let partyOfR5: (String) -> Int = { [w.partner, w.c5].contains($0) ? 409 : 404 }
+        return [
+            Probe(operation: "getTenant", method: .get, path: { "/v1/tenants/\($0)" }, action: "tenant.read", allowed: { _ in 200 }),
+            Probe(operation: "updateTenant", method: .patch, path: { "/v1/tenants/\($0)" }, body: #"{"default_language":"en"}"#,
+                  action: "tenant.manage", allowed: { _ in 200 }),
+            Probe(operation: "checkAccess", method: .get, path: { "/v1/tenants/\($0)/access/tenant.read" }, action: "tenant.read",
+                  allowed: { _ in 200 }),
+            Probe(operation: "listAdmins", method: .get, path: { "/v1/tenants/\($0)/admins" }, action: "admin.manage", allowed: { _ in 200 }),
+            Probe(operation: "createAdmin", method: .post, path: { "/v1/tenants/\($0)/admins" },
+                  body: #"{"name":"X","email":"x-matrix@slice.tenantdesk.test","password":"short","roles":["read_only"]}"#,
+                  action: "admin.manage", allowed: { _ in 422 }),
+            Probe(operation: "updateAdmin", method: .patch, path: { "/v1/tenants/\($0)/admins/\(unknown)" }, body: #"{"name":" "}"#,
+                  action: "admin.manage", allowed: { _ in 422 }),
+            Probe(operation: "listRelationships", method: .get, path: { "/v1/tenants/\($0)/relationships" },
+                  action: "delegation.any", allowed: { _ in 200 }),
+            Probe(operation: "requestRelationship", method: .post, path: { "/v1/tenants/\($0)/relationships" },
+                  body: #"{"customer_tenant_id":"\#(w.c2)","roles":["service_admin"],"duration_days":0}"#,
+                  action: "delegation.manage", allowed: { _ in 422 }),
+            Probe(operation: "terminateRelationships", method: .post, path: { "/v1/tenants/\($0)/relationships/terminations" },
+                  body: #"{"relationship_ids":[]}"#, action: "delegation.any", allowed: { _ in 422 }),
+            Probe(operation: "approveRelationship", method: .post, path: { "/v1/tenants/\($0)/relationships/\(w.r5)/approve" },
+                  action: "delegation.approve", allowed: partyOfR5),
+            Probe(operation: "rejectRelationship", method: .post, path: { "/v1/tenants/\($0)/relationships/\(w.r5)/reject" },
+                  action: "delegation.approve", allowed: partyOfR5),
+            Probe(operation: "terminateRelationship", method: .post, path: { "/v1/tenants/\($0)/relationships/\(w.r5)/terminate" },
+                  action: "delegation.any", allowed: partyOfR5),
+            Probe(operation: "assignRelationship", method: .put, path: { "/v1/tenants/\($0)/relationships/\(w.r5)/assignments/\(w.pbID)" },
+                  body: #"{"roles":["service_admin"]}"#, action: "delegation.manage", allowed: partyOfR5),
+            Probe(operation: "unassignRelationship", method: .delete,
+                  path: { "/v1/tenants/\($0)/relationships/\(w.r5)/assignments/\(w.pbID)" },
+                  action: "delegation.manage", allowed: partyOfR5),
+            Probe(operation: "listAuditEvents", method: .get, path: { "/v1/tenants/\($0)/audit-events" }, action: "audit.read",
+                  allowed: { _ in 200 }),
+        ]
+    }
+
+    /// Operations that are not about one tenant: the caller's own data, or lists scoped by the caller.
+    static func ownProbes(_ w: PartnerWorld) -> [(operation: String, method: HTTPRequest.Method, path: String, body: String?, expected: (Caller) -> Int)] {
+        let authenticated: (Int) -> (Caller) -> Int = { status in { $0.token == nil ? 401 : status } }
+        return [
+            ("getMe", .get, "/v1/me", nil, authenticated(200)),
+            ("listAPIKeys", .get, "/v1/me/api-keys", nil, authenticated(200)),
+            ("createAPIKey", .post, "/v1/me/api-keys", #"{"name":"","roles":[]}"#, authenticated(422)),
+            ("revokeAPIKey", .delete, "/v1/me/api-keys/\(UUID().uuidString)", nil, authenticated(404)),
+            ("listTenants", .get, "/v1/tenants", nil, authenticated(200)),
+            ("createTenant", .post, "/v1/tenants", #"{"kind":"customer","display_name":"","country":"JP"}"#,
+             { $0.token == nil ? 401 : ($0.home == w.vendor && $0.label == "platform operator" ? 422 : 403) }),
+            ("logout", .post, "/v1/auth/logout", #"{"refresh_token":"tdr_unknown"}"#, authenticated(204)),
+            ("listPhoneNumbers", .get, "/v1/support/phone-numbers", nil, authenticated(200)),
+        ]
+    }
+
+    @Test("every operation of the OpenAPI document is in the matrix or declared public")
+    func matrixCoversEveryOperation() async throws {
+        let spec = try String(contentsOf: SliceStack.repositoryRoot.appendingPathComponent("Sources/GatewayApp/openapi.yaml"), encoding: .utf8)
+        let documented = Set(spec.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("operationId:") else { return nil }
+            return trimmed.dropFirst("operationId:".count).trimmingCharacters(in: .whitespaces)
+        })
+        // Names only: building the world is not needed to list the operations.
+        let placeholder = PartnerWorld(
+            vendor: "v", c1: "c1", c2: "c2", c3: "c3", c4: "c4", c5: "c5", partner: "p", r1: "r1", r3: "r3", r4: "r4", r5: "r5",
+            operatorToken: "", engineerToken: "", ta1Token: "", sa1Token: "", ta2Token: "", paToken: "", pbToken: "",
+            paID: "", pbID: "", names: [:])
+        let covered = Set(Self.probes(placeholder).map(\.operation)).union(Self.ownProbes(placeholder).map(\.operation))
+            .union(Self.publicOperations)
+        #expect(documented.subtracting(covered).isEmpty, "not in the isolation matrix: \(documented.subtracting(covered).sorted())")
+        #expect(covered.subtracting(documented).isEmpty, "in the matrix but not documented: \(covered.subtracting(documented).sorted())")
+        #expect(documented.count >= 28)
+    }
+
+    @Test("each cell answers exactly as the capability table says, and denials leak nothing")
+    func matrix() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let world = try await PartnerWorld.build(api, environment: environment)
+            var cells = 0
+            var failures: [String] = []
+            for caller in Self.callers(world) {
+                for target in Target.allCases {
+                    let tenant: String
+                    switch target {
+                    case .own: tenant = caller.home
+                    case .other: tenant = world.c2 == caller.home ? world.c3 : world.c2
+                    case .delegated: tenant = caller.delegated
+                    }
+                    let granted = caller.actions[tenant]
+                    for probe in Self.probes(world) {
+                        let expected: Int
+                        if caller.token == nil {
+                            expected = 401
+                        } else if let granted {
+                            let allowed = probe.action == "delegation.any"
+                                ? !granted.isDisjoint(with: ["delegation.manage", "delegation.approve"])
+                                : granted.contains(probe.action)
+                            expected = allowed ? probe.allowed(tenant) : 403
+                        } else {
+                            expected = 404
+                        }
+                        let reply = try await api.send(probe.method, probe.path(tenant), token: caller.token, json: probe.body)
+                        cells += 1
+                        if reply.status != expected {
+                            failures.append("\(caller.label) · \(target.rawValue) · \(probe.operation): \(reply.status), expected \(expected): \(reply.body.prefix(200))")
+                        }
+                        if reply.status >= 400 {
+                            #expect(reply.contentType == "application/problem+json", "\(caller.label) \(probe.operation)")
+                            if let name = world.names[tenant], expected == 404 || expected == 401 {
+                                #expect(!reply.body.contains(name), "\(caller.label) · \(probe.operation) leaked \(name)")
+                            }
+                        }
+                    }
+                }
+                for probe in Self.ownProbes(world) {
+                    let reply = try await api.send(probe.method, probe.path, token: caller.token, json: probe.body)
+                    cells += 1
+                    let expected = probe.expected(caller)
+                    if reply.status != expected {
+                        failures.append("\(caller.label) · \(probe.operation): \(reply.status), expected \(expected): \(reply.body.prefix(200))")
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
+            #expect(cells == 10 * 3 * 15 + 10 * 8)
+        }
+    }
+}
