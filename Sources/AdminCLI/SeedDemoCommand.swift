@@ -4,13 +4,14 @@ import Domain
 import Foundation
 import Logging
 import Messaging
+import RoleService
 import Store
 import WorkerService
 
 struct SeedDemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed-demo",
-        abstract: "Load the sample reference data (phone-support directory). Safe to run again.")
+        abstract: "Load the sample data: the phone-support directory, and a partner with two customers (one relationship active, one awaiting approval). Safe to run again.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -22,6 +23,10 @@ struct SeedDemoCommand: AsyncParsableCommand {
         let count = try await PhoneDirectoryImport.run(
             file: directory + "/phone-support-lines.json", database: try global.ownerDatabase(), logger: try global.logger())
         print("seeded \(count) phone-support line(s)")
+        let created = try await Database.with(try global.ownerDatabase(), logger: try global.logger()) { database in
+            try await DemoPartners.seed(database, hasher: PasswordHasher(cost: 12))
+        }
+        print("seeded \(created) demo tenant(s): a partner with two customers")
     }
 }
 

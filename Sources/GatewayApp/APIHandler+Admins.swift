@@ -24,6 +24,7 @@ extension APIHandler {
         let admin = try await call(UpdateAdminMethod.self, .init(
             context: context, tenantID: input.path.tenantId, adminID: input.path.adminId, name: body.name,
             roles: try body.roles.map { try roles($0) }, status: body.status?.rawValue))
+        decisions.invalidateAll()
         return .ok(.init(body: .json(.init(admin))))
     }
 }

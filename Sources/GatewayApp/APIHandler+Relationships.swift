@@ -33,6 +33,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
         let response = try await call(TransitionRelationshipsMethod.self, .init(
             context: context, tenantID: input.path.tenantId, relationshipIDs: body.relationshipIds, transition: .terminate))
+        decisions.invalidateAll()
         return .ok(.init(body: .json(.init(relationships: response.relationships.map(Components.Schemas.Relationship.init)))))
     }
 
@@ -55,6 +56,7 @@ extension APIHandler {
         let relationship = try await call(AssignRelationshipMethod.self, .init(
             context: context, partnerTenantID: input.path.tenantId, relationshipID: input.path.relationshipId,
             adminID: input.path.adminId, roles: body.roles.compactMap(Role.init)))
+        decisions.invalidateAll()
         return .ok(.init(body: .json(.init(relationship))))
     }
 
@@ -62,6 +64,7 @@ extension APIHandler {
         let relationship = try await call(AssignRelationshipMethod.self, .init(
             context: try callContext(), partnerTenantID: input.path.tenantId, relationshipID: input.path.relationshipId,
             adminID: input.path.adminId, roles: []))
+        decisions.invalidateAll()
         return .ok(.init(body: .json(.init(relationship))))
     }
 
@@ -79,6 +82,7 @@ extension APIHandler {
     ) async throws -> Components.Schemas.Relationship {
         let response = try await call(TransitionRelationshipsMethod.self, .init(
             context: try callContext(), tenantID: tenant, relationshipIDs: [relationship], transition: transition))
+        decisions.invalidateAll()
         guard let first = response.relationships.first else { throw APIProblem.notFound }
         return .init(first)
     }

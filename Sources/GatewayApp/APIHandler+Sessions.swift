@@ -41,6 +41,7 @@ extension APIHandler {
 
     func revokeAPIKey(_ input: Operations.RevokeAPIKey.Input) async throws -> Operations.RevokeAPIKey.Output {
         let response = try await call(RevokeAPIKeyMethod.self, .init(context: try callContext(), keyID: input.path.keyId))
+        decisions.invalidateAll()
         return .ok(.init(body: .json(.init(response))))
     }
 

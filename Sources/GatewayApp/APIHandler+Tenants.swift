@@ -37,6 +37,7 @@ extension APIHandler {
         let tenant = try await call(UpdateTenantMethod.self, .init(
             context: context, tenantID: input.path.tenantId, displayName: body.displayName, defaultLanguage: body.defaultLanguage,
             supportPlan: body.supportPlan?.rawValue, status: body.status?.rawValue))
+        decisions.invalidateAll()
         return .ok(.init(body: .json(.init(tenant))))
     }
 

@@ -81,7 +81,8 @@ final class AuthorizationCache: Service, Sendable {
         return response.decision
     }
 
-    /// Drops every cached decision.
+    /// Drops every cached decision (on an event, and at once after a change made through this
+    /// gateway, so its caller's next request sees the change).
     func invalidateAll() {
         state.withLock { state in
             state.entries.removeAll()

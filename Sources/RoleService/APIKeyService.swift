@@ -48,7 +48,7 @@ struct APIKeyService: Sendable {
             try await connection.query("""
                 INSERT INTO api_keys (id, tenant_id, admin_id, name, roles, key_hash, expires_at)
                 VALUES (\(id), \(grant.tenantID), \(admin), \(name), \(request.roles.map(\.rawValue)), \(OpaqueToken.hash(secret)),
-                        CASE WHEN \(days)::int IS NULL THEN NULL ELSE now() + make_interval(days => \(days)) END)
+                        CASE WHEN \(days)::int IS NULL THEN NULL ELSE now() + make_interval(days => \(days)::int) END)
                 """, logger: store.logger)
             try await AuditLog.record(
                 AuditEntry(tenantID: grant.tenantID, action: "api_key.created", targetType: "api_key", targetID: id.text,

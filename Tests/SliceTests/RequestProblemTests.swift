@@ -45,10 +45,14 @@ struct RequestProblemTests {
         }
     }
 
-    @Test("an unknown path gets a 404 problem with a request id")
+    @Test("an unknown path gets a 404 problem with a request id; without a token, 401 (nothing is revealed)")
     func unknownPath() async throws {
         try await withGateway { client in
             try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            let token = try await operatorToken(client)
+            try await client.execute(uri: "/v1/nothing-here", method: .get, headers: bearer(token)) { response in
                 #expect(response.status == .notFound)
                 let problem = try response.problem()
                 #expect(problem.type == ProblemType.notFound)

@@ -90,3 +90,50 @@ struct RowLevelSecurityTests {
         }
     }
 }
+
+@Suite("Row-level security of partner and audit data", .serialized, .timeLimit(.minutes(2)))
+struct PartnerDataSecurityTests {
+    @Test("under tenant A's binding a hand-written WHERE tenant_id = B finds nothing; the audit log is append-only")
+    func handWrittenWhereAndAppendOnly() async throws {
+        let (owner, a, b) = try await RowLevelSecurityTests.twoTenants()
+        try await Database.with(owner, logger: TestDatabase.logger) { database in
+            for tenant in [a, b] {
+                try await database.client.query("""
+                    INSERT INTO audit_events (tenant_id, action, target_type, target_id) VALUES (\(tenant), 'tenant.created', 'tenant', \(tenant.uuidString))
+                    """)
+                try await database.client.query("""
+                    INSERT INTO api_keys (id, tenant_id, admin_id, name, roles, key_hash)
+                    SELECT \(UUID()), \(tenant), id, 'k', ARRAY['tenant_admin'], gen_random_uuid()::text::bytea FROM admins WHERE tenant_id = \(tenant)
+                    """)
+            }
+        }
+        let app = try TestDatabase.app().with(database: owner.database)
+        try await Database.with(app, logger: TestDatabase.logger) { database in
+            let counts = try await database.withTenantTransaction(a) { connection in
+                var counts: [Int] = []
+                for table in ["audit_events", "api_keys", "admins", "refresh_tokens"] {
+                    let rows = try await connection.query("SELECT count(*) FROM \(unescaped: table) WHERE tenant_id = \(b)", logger: database.logger)
+                    counts.append(try await rows.collect().first?.decode(Int.self) ?? -1)
+                }
+                let relationships = try await connection.query(
+                    "SELECT count(*) FROM partner_relationships WHERE \(b) IN (partner_tenant_id, customer_tenant_id)", logger: database.logger)
+                counts.append(try await relationships.collect().first?.decode(Int.self) ?? -1)
+                let own = try await connection.query("SELECT count(*) FROM audit_events WHERE tenant_id = \(a)", logger: database.logger)
+                counts.append(try await own.collect().first?.decode(Int.self) ?? -1)
+                return counts
+            }
+            #expect(counts == [0, 0, 0, 0, 0, 1])
+            for statement in ["UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events"] {
+                await #expect(throws: (any Error).self, "\(statement)") {
+                    try await database.withTenantTransaction(a) { connection in
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: database.logger)
+                    }
+                }
+            }
+            let after = try await database.withTenantTransaction(a) { connection in
+                try await connection.query("SELECT action FROM audit_events", logger: database.logger).collect().map { try $0.decode(String.self) }
+            }
+            #expect(after == ["tenant.created"])
+        }
+    }
+}

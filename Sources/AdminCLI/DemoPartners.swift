@@ -1,0 +1,96 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+import RoleService
+import Store
+
+/// The demo's partner world: a partner with two customers, one relationship active (the
+/// partner admin assigned to it) and one awaiting the customer's approval. Fixed ids make it
+/// idempotent: a second run changes nothing.
+enum DemoPartners {
+    struct Account {
+        var id: UUID
+        var name: String
+        var email: String
+        var password: String
+        var role: Role
+    }
+
+    struct DemoTenant {
+        var id: UUID
+        var kind: TenantKind
+        var name: String
+        var country: String
+        var language: String
+        var plan: String
+        var admin: Account
+    }
+
+    static func uuid(_ text: String) -> UUID { UUID(uuidString: text) ?? UUID() }
+
+    static let fabrikam = DemoTenant(
+        id: uuid("7e1d0000-0000-4000-8000-00000000fab1"), kind: .partner, name: "Fabrikam Managed Services", country: "US",
+        language: "en", plan: "professional",
+        admin: Account(id: uuid("7e1d0000-0000-4000-8000-0000000a0001"), name: "Pat Partner",
+                       email: "pat@fabrikam.demo.tenantdesk.test", password: "fabrikam-partner-passphrase", role: .partnerAdmin))
+    static let contoso = DemoTenant(
+        id: uuid("7e1d0000-0000-4000-8000-0000000c0a01"), kind: .customer, name: "Contoso Japan", country: "JP",
+        language: "ja", plan: "premier",
+        admin: Account(id: uuid("7e1d0000-0000-4000-8000-0000000a0002"), name: "Cara Customer",
+                       email: "cara@contoso.demo.tenantdesk.test", password: "contoso-admin-passphrase", role: .tenantAdmin))
+    static let northwind = DemoTenant(
+        id: uuid("7e1d0000-0000-4000-8000-0000000c0a02"), kind: .customer, name: "Northwind Traders", country: "GB",
+        language: "en", plan: "professional",
+        admin: Account(id: uuid("7e1d0000-0000-4000-8000-0000000a0003"), name: "Nina Customer",
+                       email: "nina@northwind.demo.tenantdesk.test", password: "northwind-admin-passphrase", role: .tenantAdmin))
+    static let activeRelationship = uuid("7e1d0000-0000-4000-8000-0000000e1a01")
+    static let pendingRelationship = uuid("7e1d0000-0000-4000-8000-0000000e1a02")
+
+    /// Creates what is missing; returns how many tenants were created.
+    static func seed(_ database: Database, hasher: PasswordHasher) async throws -> Int {
+        var created = 0
+        for tenant in [fabrikam, contoso, northwind] {
+            let hash = try await hasher.hash(tenant.admin.password)
+            let inserted = try await database.withTransaction { connection -> Bool in
+                let rows = try await connection.query("""
+                    INSERT INTO tenants (id, kind, display_name, country, default_language, support_plan)
+                    VALUES (\(tenant.id), \(tenant.kind.rawValue), \(tenant.name), \(tenant.country), \(tenant.language), \(tenant.plan))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """, logger: database.logger).collect()
+                guard !rows.isEmpty else { return false }
+                let admin = tenant.admin
+                try await connection.query("""
+                    INSERT INTO admins (id, tenant_id, name, email, roles)
+                    VALUES (\(admin.id), \(tenant.id), \(admin.name), \(admin.email), \([admin.role.rawValue]))
+                    """, logger: database.logger)
+                try await connection.query("""
+                    INSERT INTO login_identities (email, admin_id, tenant_id, password_hash)
+                    VALUES (\(admin.email), \(admin.id), \(tenant.id), \(hash))
+                    """, logger: database.logger)
+                return true
+            }
+            if inserted { created += 1 }
+        }
+        try await database.withTransaction { connection in
+            try await connection.query("""
+                INSERT INTO partner_relationships (id, partner_tenant_id, customer_tenant_id, roles, duration_days, auto_extend, status,
+                                                   requested_by, decided_by, decided_at, starts_at, ends_at)
+                VALUES (\(activeRelationship), \(fabrikam.id), \(contoso.id), \(["service_admin", "tenant_admin"]), 365, false, 'active',
+                        \(fabrikam.admin.id), \(contoso.admin.id), now(), now(), now() + interval '365 days')
+                ON CONFLICT (id) DO NOTHING
+                """, logger: database.logger)
+            try await connection.query("""
+                INSERT INTO relationship_assignments (relationship_id, admin_id, partner_tenant_id, customer_tenant_id, roles, assigned_by)
+                VALUES (\(activeRelationship), \(fabrikam.admin.id), \(fabrikam.id), \(contoso.id), \(["tenant_admin"]), \(fabrikam.admin.id))
+                ON CONFLICT DO NOTHING
+                """, logger: database.logger)
+            try await connection.query("""
+                INSERT INTO partner_relationships (id, partner_tenant_id, customer_tenant_id, roles, duration_days, auto_extend, requested_by)
+                VALUES (\(pendingRelationship), \(fabrikam.id), \(northwind.id), \(["service_admin"]), 180, true, \(fabrikam.admin.id))
+                ON CONFLICT (id) DO NOTHING
+                """, logger: database.logger)
+        }
+        return created
+    }
+}

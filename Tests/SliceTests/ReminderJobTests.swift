@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import PostgresNIO
+@testable import RoleService
+import Store
+import Testing
+
+/// Expiry reminders against PostgreSQL: each threshold once, whichever copy of the role service
+/// claims it.
+@Suite("Relationship expiry reminders", .timeLimit(.minutes(3)))
+struct ReminderJobTests {
+    @Test("a relationship ending in 5 days gets the 7-day reminder once, then the 1-day one; two jobs never both send")
+    func reminders() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let pair = try await AccessLifecycleTests.pair(api)
+            let relationship = try await AccessLifecycleTests.activeRelationship(api, pair)
+            let id = try #require(UUID(uuidString: relationship))
+            try await Database.with(environment.owner, logger: SliceStack.logger) { owner in
+                try await owner.client.query("UPDATE partner_relationships SET ends_at = now() + interval '5 days' WHERE id = \(id)")
+            }
+            var app = environment.owner
+            app.user = "tenantdesk_app"
+            app.password = "tenantdesk_app"
+            let owner = environment.owner
+            try await Database.with(app, logger: SliceStack.logger) { database in
+                let outbox = Outbox()
+                let first = ReminderJob(database: database, outbox: outbox, interval: .seconds(60), logger: SliceStack.logger)
+                let second = ReminderJob(database: database, outbox: outbox, interval: .seconds(60), logger: SliceStack.logger)
+                let now = Date()
+                async let a = first.tick(now: now)
+                async let b = second.tick(now: now)
+                let sent = try await [a, b]
+                let mine = try await Self.reminders(owner, id)
+                #expect(mine == [7], "sent \(sent)")
+                _ = try await first.tick(now: now.addingTimeInterval(3600))
+                #expect(try await Self.reminders(owner, id) == [7])
+                _ = try await second.tick(now: now.addingTimeInterval(4 * 86_400 + 3600))
+                #expect(try await Self.reminders(owner, id) == [1, 7])
+                let events = try await database.client.query(
+                    "SELECT count(*) FROM outbox_events WHERE routing_key = 'delegation.expiring' AND body->>'relationshipID' = \(relationship)")
+                    .collect().first?.decode(Int.self)
+                #expect(events == 2)
+                #expect(sent.reduce(0, +) == 1)
+            }
+        }
+    }
+
+    /// The reminders recorded, read as the schema owner.
+    static func reminders(_ owner: DatabaseConfiguration, _ id: UUID) async throws -> [Int] {
+        try await Database.with(owner, logger: SliceStack.logger) { database in
+            try await database.client.query(
+                "SELECT days_before FROM relationship_reminders WHERE relationship_id = \(id) ORDER BY 1"
+            ).collect().map { try $0.decode(Int.self) }
+        }
+    }
+}
