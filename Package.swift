@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "tenantdesk-worker", targets: ["WorkerMain"]),
         .executable(name: "tenantdesk-admin", targets: ["AdminCLI"]),
         .executable(name: "tenantdesk-bench-amqp", targets: ["AMQPBench"]),
+        .executable(name: "tenantdesk-bench-authz", targets: ["AuthzBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -148,6 +149,16 @@ let package = Package(
             name: "AMQPBench",
             dependencies: ["AMQP", .product(name: "Logging", package: "swift-log")],
             path: "bench/AMQPBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AuthzBench",
+            dependencies: [
+                "AMQP", "Contracts", "Domain", "GatewayApp", "Messaging", "RoleService", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "bench/AuthzBench",
             swiftSettings: swiftSettings
         ),
 

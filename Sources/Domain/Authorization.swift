@@ -88,7 +88,10 @@ public enum Authorization {
             switch grant.status(at: now) {
             case .active, .expiring:
                 let granted = grant.assignedRoles.filter { Permissions.delegableRoles.contains($0) }
-                if let role = granted.first(where: { Permissions.actions(of: $0).contains(action) }) {
+                // Relationships are the customer's own decision: a delegated tenant admin cannot
+                // approve (or reject) its partner's requests on the customer's behalf.
+                if let role = granted.first(where: { Permissions.actions(of: $0).contains(action) }),
+                   !Permissions.neverDelegated.contains(action) {
                     return target.active
                         ? .allow(.delegation(relationshipID: grant.relationshipID, role: role))
                         : .deny(.tenantSuspended)

@@ -39,6 +39,10 @@ public enum Permissions {
         }
     }
 
+    /// Actions a delegation never grants, whatever the roles: only the customer's own tenant
+    /// admins decide on partner relationships.
+    public static let neverDelegated: Set<Action> = [.delegationApprove]
+
     /// Customer roles a partner relationship may grant.
     public static let delegableRoles: Set<Role> = [.tenantAdmin, .serviceAdmin, .readOnly]
 }

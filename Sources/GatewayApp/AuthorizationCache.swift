@@ -14,7 +14,7 @@ import Synchronization
 /// decision fetched while an event arrived is not stored, so no decision outlives the event
 /// that invalidated it. After a reconnect (events may have been missed) the cache starts empty,
 /// and while RabbitMQ is unreachable nothing is served from it.
-final class AuthorizationCache: Service, Sendable {
+public final class AuthorizationCache: Service, Sendable {
     private struct Entry {
         var decision: Authorization.Decision
         var expiresAt: ContinuousClock.Instant
@@ -34,7 +34,7 @@ final class AuthorizationCache: Service, Sendable {
     private let logger: Logger
     static let maximumEntries = 100_000
 
-    init(rpc: RPCClient, connection: AMQPConnection, ttl: Duration, queue: String, logger: Logger) {
+    public init(rpc: RPCClient, connection: AMQPConnection, ttl: Duration, queue: String, logger: Logger) {
         self.rpc = rpc
         self.connection = connection
         self.ttl = ttl
@@ -44,14 +44,14 @@ final class AuthorizationCache: Service, Sendable {
 
     /// The queue of one gateway: exclusive to its connection, deleted with it, bound to the
     /// invalidation events.
-    static func topology(queue: String) -> AMQPTopology {
+    public static func topology(queue: String) -> AMQPTopology {
         AMQPTopology(
             queues: [.init(name: queue, durable: false, exclusive: true, autoDelete: true)],
             bindings: [.init(queue: queue, exchange: ExchangeName.events, routingKey: RoleEvent.authorizationChanged)])
     }
 
     /// The decision, from the cache when fresh, else from the role service.
-    func decision(_ request: AuthorizeMethod.Request) async throws(RPCProblem) -> Authorization.Decision {
+    public func decision(_ request: AuthorizeMethod.Request) async throws(RPCProblem) -> Authorization.Decision {
         let now = ContinuousClock.now
         let connected = connection.isConnected
         let count = connection.connectionCount
@@ -83,7 +83,7 @@ final class AuthorizationCache: Service, Sendable {
 
     /// Drops every cached decision (on an event, and at once after a change made through this
     /// gateway, so its caller's next request sees the change).
-    func invalidateAll() {
+    public func invalidateAll() {
         state.withLock { state in
             state.entries.removeAll()
             state.generation &+= 1
@@ -91,7 +91,7 @@ final class AuthorizationCache: Service, Sendable {
     }
 
     /// Consumes the invalidation events until shutdown.
-    func run() async throws {
+    public func run() async throws {
         let consumer = connection.consume(queue: queue, prefetch: 64)
         try await withGracefulShutdownHandler {
             for try await delivery in consumer {

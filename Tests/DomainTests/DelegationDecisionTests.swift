@@ -77,6 +77,13 @@ struct DelegationDecisionTests {
         #expect(decision == .deny(.noRelationship))
     }
 
+    @Test("a delegated tenant admin cannot approve relationships for the customer")
+    func noSelfApproval() {
+        let grants = [grant(.active, endsIn: 86_400 * 100, roles: [.tenantAdmin])]
+        #expect(decide(.adminManage, grants).isAllowed)
+        #expect(decide(.delegationApprove, grants) == .deny(.actionNotGranted))
+    }
+
     @Test("a suspended customer cannot be acted for")
     func suspendedCustomer() {
         let suspended = TenantFacts(id: "customer", kind: .customer, active: false)

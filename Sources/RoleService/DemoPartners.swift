@@ -2,53 +2,52 @@ import Domain
 import Foundation
 import Logging
 import PostgresNIO
-import RoleService
 import Store
 
 /// The demo's partner world: a partner with two customers, one relationship active (the
 /// partner admin assigned to it) and one awaiting the customer's approval. Fixed ids make it
 /// idempotent: a second run changes nothing.
-enum DemoPartners {
-    struct Account {
-        var id: UUID
-        var name: String
-        var email: String
-        var password: String
-        var role: Role
+public enum DemoPartners {
+    public struct Account: Sendable {
+        public var id: UUID
+        public var name: String
+        public var email: String
+        public var password: String
+        public var role: Role
     }
 
-    struct DemoTenant {
-        var id: UUID
-        var kind: TenantKind
-        var name: String
-        var country: String
-        var language: String
-        var plan: String
-        var admin: Account
+    public struct DemoTenant: Sendable {
+        public var id: UUID
+        public var kind: TenantKind
+        public var name: String
+        public var country: String
+        public var language: String
+        public var plan: String
+        public var admin: Account
     }
 
     static func uuid(_ text: String) -> UUID { UUID(uuidString: text) ?? UUID() }
 
-    static let fabrikam = DemoTenant(
+    public static let fabrikam = DemoTenant(
         id: uuid("7e1d0000-0000-4000-8000-00000000fab1"), kind: .partner, name: "Fabrikam Managed Services", country: "US",
         language: "en", plan: "professional",
         admin: Account(id: uuid("7e1d0000-0000-4000-8000-0000000a0001"), name: "Pat Partner",
                        email: "pat@fabrikam.demo.tenantdesk.test", password: "fabrikam-partner-passphrase", role: .partnerAdmin))
-    static let contoso = DemoTenant(
+    public static let contoso = DemoTenant(
         id: uuid("7e1d0000-0000-4000-8000-0000000c0a01"), kind: .customer, name: "Contoso Japan", country: "JP",
         language: "ja", plan: "premier",
         admin: Account(id: uuid("7e1d0000-0000-4000-8000-0000000a0002"), name: "Cara Customer",
                        email: "cara@contoso.demo.tenantdesk.test", password: "contoso-admin-passphrase", role: .tenantAdmin))
-    static let northwind = DemoTenant(
+    public static let northwind = DemoTenant(
         id: uuid("7e1d0000-0000-4000-8000-0000000c0a02"), kind: .customer, name: "Northwind Traders", country: "GB",
         language: "en", plan: "professional",
         admin: Account(id: uuid("7e1d0000-0000-4000-8000-0000000a0003"), name: "Nina Customer",
                        email: "nina@northwind.demo.tenantdesk.test", password: "northwind-admin-passphrase", role: .tenantAdmin))
-    static let activeRelationship = uuid("7e1d0000-0000-4000-8000-0000000e1a01")
-    static let pendingRelationship = uuid("7e1d0000-0000-4000-8000-0000000e1a02")
+    public static let activeRelationship = uuid("7e1d0000-0000-4000-8000-0000000e1a01")
+    public static let pendingRelationship = uuid("7e1d0000-0000-4000-8000-0000000e1a02")
 
     /// Creates what is missing; returns how many tenants were created.
-    static func seed(_ database: Database, hasher: PasswordHasher) async throws -> Int {
+    public static func seed(_ database: Database, hasher: PasswordHasher) async throws -> Int {
         var created = 0
         for tenant in [fabrikam, contoso, northwind] {
             let hash = try await hasher.hash(tenant.admin.password)
