@@ -6,7 +6,7 @@ import Tokens
 
 /// Keeps the token verification keys current: fetches them from the role service at start
 /// (retrying until it answers), every five minutes, and when a token names an unknown key id
-/// (the role service rotated), at most once every ten seconds.
+/// (the role service rotated), at most once a second.
 final class KeyRing: Service, Sendable {
     let verifier = TokenVerifier()
     private let rpc: RPCClient
@@ -42,7 +42,7 @@ final class KeyRing: Service, Sendable {
     /// Refreshes when `kid` is unknown and the last refresh is old enough; returns whether the
     /// keys were fetched anew.
     func refreshIfUnknown(kid: String) async -> Bool {
-        guard await !verifier.knows(kid: kid), await lastRefresh.olderThan(.seconds(10)) else { return false }
+        guard await !verifier.knows(kid: kid), await lastRefresh.olderThan(.seconds(1)) else { return false }
         return await refresh()
     }
 

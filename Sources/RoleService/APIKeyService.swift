@@ -11,7 +11,7 @@ import Tokens
 struct APIKeyService: Sendable {
     let store: RoleStore
     let directory: AdminDirectory
-    let signer: TokenSigner
+    let signer: CurrentSigner
 
     static let columns = "id, name, roles, created_at, expires_at, last_used_at, revoked_at"
 
@@ -92,7 +92,7 @@ struct APIKeyService: Sendable {
         else { throw RefreshTokens.invalid }
         principal.roles = principal.roles.filter { keyRoles.contains($0.rawValue) }
         principal.apiKeyID = keyID.text
-        return TokenGrant(accessToken: try await signer.token(for: principal), expiresIn: Int(signer.lifetime.components.seconds))
+        return TokenGrant(accessToken: try await signer.signer.token(for: principal), expiresIn: Int(signer.signer.lifetime.components.seconds))
     }
 
     static func load(_ id: UUID, on connection: PostgresConnection, store: RoleStore) async throws -> APIKeyView {

@@ -14,7 +14,7 @@ import Tokens
 public struct LoginService: Sendable {
     let directory: AdminDirectory
     let hasher: PasswordHasher
-    let signer: TokenSigner
+    let signer: CurrentSigner
     let decoyHash: String
     let throttle: LoginThrottle
     let refreshTokens: RefreshTokens
@@ -77,8 +77,8 @@ public struct LoginService: Sendable {
         let refresh = try await directory.database.withTenantTransaction(tenant) { connection in
             try await refreshTokens.issue(admin: admin, tenant: tenant, family: UUID(), on: connection)
         }
-        return TokenGrant(accessToken: try await signer.token(for: principal),
-                          expiresIn: Int(signer.lifetime.components.seconds), refreshToken: refresh)
+        return TokenGrant(accessToken: try await signer.signer.token(for: principal),
+                          expiresIn: Int(signer.signer.lifetime.components.seconds), refreshToken: refresh)
     }
 
     public func refresh(_ request: RefreshMethod.Request) async throws -> TokenGrant {
@@ -92,8 +92,8 @@ public struct LoginService: Sendable {
             guard let principal = try await directory.activePrincipal(adminID: admin, tenantID: tenant) else {
                 throw RefreshTokens.invalid
             }
-            return TokenGrant(accessToken: try await signer.token(for: principal),
-                              expiresIn: Int(signer.lifetime.components.seconds), refreshToken: token)
+            return TokenGrant(accessToken: try await signer.signer.token(for: principal),
+                              expiresIn: Int(signer.signer.lifetime.components.seconds), refreshToken: token)
         }
     }
 

@@ -48,18 +48,23 @@ struct RolesRPCService: Service {
     let logger: Logger
 
     func run() async throws {
-        let router = try await makeRouter()
+        let repository = SigningKeyRepository(database: database)
+        let signer = try await CurrentSigner(
+            keys: try await repository.activeKeysWithCreation(), lifetime: configuration.accessTokenLifetime,
+            grace: configuration.signingKeyGrace)
+        let router = try await makeRouter(signer: signer)
         logger.info("role service ready", metadata: ["queue": "\(RPCQueue.roles)"])
-        try await AMQPRPCServer(
-            connection: connection, queue: RPCQueue.roles, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
-        ) { message in await router.handle(message) }.run()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await signer.reloadLoop(repository, interval: configuration.signingKeyReloadInterval, logger: logger) }
+            try await AMQPRPCServer(
+                connection: connection, queue: RPCQueue.roles, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
+            ) { message in await router.handle(message) }.run()
+            group.cancelAll()
+        }
     }
 
-    private func makeRouter() async throws -> RPCRouter {
-        let keys = try await SigningKeyRepository(database: database).activeKeys()
-        guard let current = keys.first else { throw SetupError("no signing key could be created") }
+    private func makeRouter(signer: CurrentSigner) async throws -> RPCRouter {
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
-        let signer = await TokenSigner(key: current, lifetime: configuration.accessTokenLifetime)
         let directory = AdminDirectory(database: database)
         let refreshTokens = RefreshTokens(database: database, lifetime: configuration.refreshTokenLifetime, logger: logger)
         let login = LoginService(
@@ -72,7 +77,6 @@ struct RolesRPCService: Service {
         let apiKeys = APIKeyService(store: store, directory: directory, signer: signer)
         let relationships = RelationshipService(store: store)
         let audit = AuditService(store: store)
-        let publicKeys = keys.map(\.publicKey)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
 
         var router = RPCRouter(logger: logger)
@@ -80,7 +84,7 @@ struct RolesRPCService: Service {
         router.on(RefreshMethod.self) { try await login.refresh($0) }
         router.on(LogoutMethod.self) { try await login.logout($0) }
         router.on(APIKeyTokenMethod.self) { try await apiKeys.token($0) }
-        router.on(SigningKeysMethod.self) { _ in SigningKeysMethod.Response(keys: publicKeys) }
+        router.on(SigningKeysMethod.self) { _ in SigningKeysMethod.Response(keys: signer.publicKeys) }
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
         router.on(AuthorizeMethod.self) { try await authorizer.decideWithExpiry($0) }
         router.on(ListTenantsMethod.self) { try await tenants.list($0) }

@@ -24,6 +24,11 @@ public struct RolesConfiguration: Sendable {
     public var refreshTokenLifetime: Duration = .seconds(30 * 86_400)
     var loginLimits = LoginThrottle.Limits()
     public var reminderInterval: Duration = .seconds(60)
+    /// How often signing keys are reloaded (a rotation takes effect within this).
+    public var signingKeyReloadInterval: Duration = .seconds(60)
+    /// A new key signs only once this old: gateways fetch it first (on an unknown kid they
+    /// refresh at most once a second, and every five minutes anyway).
+    public var signingKeyGrace: Duration = .seconds(75)
 
     public init(amqp: AMQPConfiguration, database: DatabaseConfiguration, accessTokenLifetime: Duration = .seconds(900),
                 bcryptCost: Int = 12, rpcConcurrency: Int = 32) {

@@ -16,7 +16,12 @@ public struct SigningKeyRepository: Sendable {
 
     /// The unretired keys, newest first; creates one when none exists.
     public func activeKeys() async throws -> [SigningKey] {
-        let keys = try await load()
+        try await activeKeysWithCreation().map(\.key)
+    }
+
+    /// The unretired keys with their creation times, newest first; creates one when none exists.
+    public func activeKeysWithCreation() async throws -> [(key: SigningKey, createdAt: Date)] {
+        let keys = try await loadWithCreation()
         guard keys.isEmpty else { return keys }
         // Copies starting together must agree on one first key: the lock makes the others wait
         // and find the first one's key instead of creating their own.
@@ -32,16 +37,58 @@ public struct SigningKeyRepository: Sendable {
                 """, logger: logger)
             logger.info("created a signing key", metadata: ["kid": "\(key.kid)"])
         }
-        return try await load()
+        return try await loadWithCreation()
+    }
+
+    /// Adds a new key, which signs from the next reload of every role service on (within a
+    /// minute); the older keys keep verifying until retired.
+    public func rotate() async throws -> String {
+        let key = SigningKey()
+        try await database.client.query("""
+            INSERT INTO signing_keys (kid, private_key, public_key)
+            VALUES (\(key.kid), \(Data(key.privateKey.rawRepresentation)), \(Data(key.privateKey.publicKey.rawRepresentation)))
+            """, logger: database.logger)
+        return key.kid
+    }
+
+    /// Retires a key: tokens it signed stop verifying at the gateways' next key refresh. The
+    /// newest key cannot be retired (rotate first). Returns whether a key was retired.
+    public func retire(kid: String) async throws -> Bool {
+        let keys = try await load()
+        guard keys.first?.kid != kid else { throw RetireNewest() }
+        let rows = try await database.client.query(
+            "UPDATE signing_keys SET retired_at = now() WHERE kid = \(kid) AND retired_at IS NULL RETURNING kid",
+            logger: database.logger).collect()
+        return !rows.isEmpty
+    }
+
+    /// The newest key signs; rotate before retiring it.
+    public struct RetireNewest: Error, CustomStringConvertible {
+        public var description: String { "that key is the newest one, which signs: rotate first, then retire it" }
+    }
+
+    /// Every key with its creation and retirement times, newest first.
+    public func list() async throws -> [(kid: String, createdAt: Date, retiredAt: Date?)] {
+        let rows = try await database.client.query(
+            "SELECT kid, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, kid", logger: database.logger)
+        var keys: [(kid: String, createdAt: Date, retiredAt: Date?)] = []
+        for try await (kid, created, retired) in rows.decode((String, Date, Date?).self) {
+            keys.append((kid, created, retired))
+        }
+        return keys
     }
 
     private func load() async throws -> [SigningKey] {
-        var keys: [SigningKey] = []
+        try await loadWithCreation().map(\.key)
+    }
+
+    private func loadWithCreation() async throws -> [(key: SigningKey, createdAt: Date)] {
+        var keys: [(key: SigningKey, createdAt: Date)] = []
         let rows = try await database.client.query(
-            "SELECT kid, private_key FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
+            "SELECT kid, private_key, created_at FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
             logger: database.logger)
-        for try await (kid, raw) in rows.decode((String, Data).self) {
-            keys.append(try SigningKey(kid: kid, rawPrivateKey: raw))
+        for try await (kid, raw, created) in rows.decode((String, Data, Date).self) {
+            keys.append((try SigningKey(kid: kid, rawPrivateKey: raw), created))
         }
         return keys
     }

@@ -5,7 +5,7 @@ import JWTKit
 /// Issues access tokens with the current signing key.
 public struct TokenSigner: Sendable {
     let keys: JWTKeyCollection
-    let kid: String
+    public let kid: String
     /// Lifetime of issued tokens.
     public let lifetime: Duration
 

@@ -72,7 +72,10 @@ actor SliceStack {
 
         let app = appBase.with(database: name)
         var services: [any Service] = []
-        services += try RoleServiceApp(configuration: RolesConfiguration(amqp: amqp, database: app, bcryptCost: 10), logger: logger).services()
+        var roles = RolesConfiguration(amqp: amqp, database: app, bcryptCost: 10)
+        roles.signingKeyReloadInterval = .milliseconds(500)
+        roles.signingKeyGrace = .seconds(2)
+        services += try RoleServiceApp(configuration: roles, logger: logger).services()
         services += try WorkerApp(configuration: WorkerConfiguration(amqp: amqp, database: app), logger: logger).services()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         Task.detached { try await group.run() }

@@ -3,6 +3,8 @@ import Domain
 import Foundation
 import HTTPTypes
 import Testing
+import RoleService
+import Store
 import Tokens
 
 /// Hand-made tokens, each wrong in one way, signed with the real key where a signature matters:
@@ -68,6 +70,29 @@ struct TokenAttackTests {
                 #expect(reply.status == 401, "\(label)")
                 #expect(reply.problemType == ProblemType.unauthenticated, "\(label)")
             }
+        }
+    }
+}
+
+@Suite("Signing-key rotation", .timeLimit(.minutes(2)))
+struct KeyRotationTests {
+    @Test("after a rotation new tokens carry the new kid and verify; tokens of the old key still verify")
+    func rotation() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let before = try await api.login(SliceStack.operatorEmail, SliceStack.operatorPassword).access
+            let newKid = try await Database.with(environment.owner, logger: SliceStack.logger) { database in
+                try await SigningKeyRepository(database: database).rotate()
+            }
+            var after = before
+            for _ in 0..<60 where TokenVerifier.unverifiedKeyID(of: after) != newKid {
+                try await Task.sleep(for: .milliseconds(100))
+                after = try await api.login(SliceStack.operatorEmail, SliceStack.operatorPassword).access
+            }
+            #expect(TokenVerifier.unverifiedKeyID(of: after) == newKid)
+            #expect(try await api.send(.get, "/v1/me", token: after).status == 200)
+            #expect(try await api.send(.get, "/v1/me", token: before).status == 200)
         }
     }
 }
