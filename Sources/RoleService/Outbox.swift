@@ -60,7 +60,7 @@ struct OutboxPublisher: Service {
                     }
                     if ContinuousClock.now - lastCleanup > .seconds(3600) {
                         lastCleanup = .now
-                        try? await database.client.query(
+                        _ = try? await database.client.query(
                             "DELETE FROM outbox_events WHERE published_at < now() - interval '1 day'", logger: logger)
                     }
                 }
