@@ -198,15 +198,17 @@ CREATE POLICY owner_access ON audit_events TO CURRENT_USER USING (true) WITH CHE
 -- Everything one authorization decision needs, in one round trip: the caller's current status
 -- and roles, its API key's scope, the target tenant, and the caller's delegations into it.
 -- SECURITY DEFINER (it reads across the two tenants), and it returns nothing but these facts.
+-- PL/pgSQL, so each session plans the query once (an SQL function is planned at every call).
 CREATE FUNCTION tenantdesk_authorization_facts(p_admin uuid, p_home uuid, p_target uuid, p_api_key uuid)
 RETURNS TABLE (
     admin_active boolean, admin_roles text[], home_kind text, home_active boolean,
     target_kind text, target_active boolean, api_key_roles text[], api_key_valid boolean,
     delegations jsonb)
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = public, pg_temp
 AS $$
-    SELECT
+BEGIN
+    RETURN QUERY SELECT
         coalesce(a.status = 'active', false), coalesce(a.roles, '{}'),
         h.kind, coalesce(h.status = 'active', false),
         t.kind, coalesce(t.status = 'active', false),
@@ -223,7 +225,8 @@ AS $$
     LEFT JOIN admins a ON a.id = p_admin AND a.tenant_id = p_home
     LEFT JOIN tenants h ON h.id = p_home
     LEFT JOIN tenants t ON t.id = p_target
-    LEFT JOIN api_keys k ON k.id = p_api_key AND k.admin_id = p_admin
+    LEFT JOIN api_keys k ON k.id = p_api_key AND k.admin_id = p_admin;
+END
 $$;
 REVOKE ALL ON FUNCTION tenantdesk_authorization_facts(uuid, uuid, uuid, uuid) FROM PUBLIC;
 
