@@ -58,7 +58,11 @@ struct RolesRPCService: Service {
             group.addTask { await signer.reloadLoop(repository, interval: configuration.signingKeyReloadInterval, logger: logger) }
             try await AMQPRPCServer(
                 connection: connection, queue: RPCQueue.roles, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
-            ) { message in await router.handle(message) }.run()
+            ) { message in
+                // Decisions wait on PostgreSQL and decode rows: run them on the global pool, not on the
+                // connection thread that also moves every frame.
+                await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
+            }.run()
             group.cancelAll()
         }
     }
