@@ -64,8 +64,8 @@ public struct Page<Item: Codable & Sendable>: Codable, Sendable {
 public enum RoleEvent {
     /// Something that changes authorization decisions changed: gateways drop cached decisions.
     public static let authorizationChanged = "authz.changed"
-    /// Partner relationship lifecycle (`delegation.requested`, `.approved`, `.rejected`,
-    /// `.terminated`, `.assigned`, `.expiring`).
+    /// Partner relationship lifecycle: `delegation.requested`, `.approved`, `.rejected`,
+    /// `.terminated`, and `.expiring` (30, 7 and 1 days before the end).
     public static let delegationPrefix = "delegation."
 }
 

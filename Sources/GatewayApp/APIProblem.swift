@@ -42,20 +42,9 @@ public struct APIProblem: Error, Sendable, Equatable {
         APIProblem(status: 422, type: ProblemType.validationFailed, title: "Validation failed", detail: detail)
     }
 
-    /// The problem of a denied decision: a denial that must not reveal the tenant is a 404 like
-    /// a missing one.
+    /// The problem of a denied decision (the same mapping as the role service's).
     static func denied(_ reason: Authorization.DenyReason) -> APIProblem {
-        switch reason {
-        case .actionNotGranted:
-            return APIProblem(status: 403, type: ProblemType.forbidden, title: "Forbidden", detail: "your roles do not allow this in that tenant")
-        case .tenantSuspended:
-            return APIProblem(status: 403, type: ProblemType.tenantSuspended, title: "Tenant suspended",
-                              detail: "the tenant is suspended; a platform operator can reactivate it")
-        case .principalInactive:
-            return .unauthenticated("the account is disabled or the API key revoked")
-        case .noRelationship, .delegationPending, .delegationExpired, .delegationTerminated, .notAssigned, .noSuchTenant:
-            return .notFound
-        }
+        APIProblem(RPCProblem.denied(reason))
     }
 
     static let notFound = APIProblem(

@@ -31,7 +31,7 @@ struct AdminService: Sendable {
 
     func create(_ request: CreateAdminMethod.Request) async throws -> AdminView {
         let grant = try await store.authorizer.require(request.context, .adminManage, in: request.tenantID)
-        let kind = try await kind(of: grant.tenantID)
+        let kind = grant.tenantKind
         let prepared = try await prepare(request.admin, kind: kind)
         return try await store.change(in: grant.tenantID) { connection in
             try await insert(prepared, tenant: grant.tenantID, context: request.context, via: grant.via, on: connection)
@@ -42,7 +42,7 @@ struct AdminService: Sendable {
     func update(_ request: UpdateAdminMethod.Request) async throws -> AdminView {
         let grant = try await store.authorizer.require(request.context, .adminManage, in: request.tenantID)
         let adminID = try parseID(request.adminID)
-        let kind = try await kind(of: grant.tenantID)
+        let kind = grant.tenantKind
         if let status = request.status, !["active", "disabled"].contains(status) {
             throw Problems.invalid("status must be active or disabled")
         }
@@ -124,12 +124,6 @@ struct AdminService: Sendable {
         let allowed = Role.roles(for: kind)
         if let role = roles.first(where: { !allowed.contains($0) }) {
             throw Problems.notAllowed("\(role.rawValue) cannot be held in a \(kind.rawValue) tenant")
-        }
-    }
-
-    private func kind(of tenant: UUID) async throws -> TenantKind {
-        try await store.read(in: tenant) { connection in
-            try await TenantService.load(tenant, on: connection, store: store).kind
         }
     }
 

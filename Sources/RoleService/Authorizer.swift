@@ -5,7 +5,8 @@ import PostgresNIO
 import Store
 
 /// Makes authorization decisions from the facts in PostgreSQL at decision time: the caller's
-/// current roles and status, its API key's scope, the target tenant, and its delegations.
+/// current roles and status, its API key's scope, the target tenant, and its delegations. The
+/// facts are read once per call, in one round trip, however many actions are weighed.
 public struct Authorizer: Sendable {
     let database: Database
 
@@ -15,25 +16,84 @@ public struct Authorizer: Sendable {
 
     /// What an allowed call may proceed with.
     public struct Grant: Sendable {
-        /// The tenant acted in.
+        /// The tenant acted in, and its kind.
         public var tenantID: UUID
+        public var tenantKind: TenantKind
+        /// The action that was allowed (the first allowed of those asked for).
+        public var action: Action
         public var via: Authorization.Via
     }
 
-    /// The decision for `request`, now.
-    public func decide(_ request: AuthorizeMethod.Request, now: Date = Date()) async throws -> Authorization.Decision {
-        try await decideWithExpiry(request, now: now).decision
+    /// What one decision is made from.
+    struct Facts {
+        var principal: Principal
+        var home: TenantFacts
+        var target: TenantFacts?
+        var grants: [DelegationGrant]
+
+        func decide(_ action: Action, now: Date) -> Authorization.Decision {
+            Authorization.decide(principal: principal, home: home, action: action, target: target, delegations: grants, now: now)
+        }
     }
 
     /// The decision and, for an allow through a delegation, when the relationship ends.
     public func decideWithExpiry(_ request: AuthorizeMethod.Request, now: Date = Date()) async throws -> AuthorizeMethod.Response {
-        guard let admin = UUID(uuidString: request.adminID), let home = UUID(uuidString: request.homeTenantID) else {
-            return .init(decision: .deny(.principalInactive))
+        let facts: Facts
+        switch try await load(adminID: request.adminID, homeTenantID: request.homeTenantID, apiKeyID: request.apiKeyID, tenantID: request.tenantID) {
+        case .failure(let reason): return .init(decision: .deny(reason))
+        case .success(let loaded): facts = loaded
         }
-        guard let target = UUID(uuidString: request.tenantID) else { return .init(decision: .deny(.noSuchTenant)) }
+        let decision = facts.decide(request.action, now: now)
+        var validUntil: Date?
+        if case .allow(let via) = decision, let relationship = via.relationshipID,
+           let grant = facts.grants.first(where: { $0.relationshipID == relationship }) {
+            validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
+        }
+        return .init(decision: decision, validUntil: validUntil)
+    }
+
+    /// Allows the call when any of `actions` is allowed (the first one wins), or throws the
+    /// problem of the denial (`RPCProblem.denied`); when every action is denied, the denial that
+    /// may reveal the tenant (403) wins over one that must not (404).
+    public func require(_ context: CallContext, anyOf actions: [Action], in tenantID: String) async throws -> Grant {
+        let principal = context.principal
+        let facts: Facts
+        switch try await load(adminID: principal.adminID, homeTenantID: principal.tenantID, apiKeyID: principal.apiKeyID, tenantID: tenantID) {
+        case .failure(let reason): throw RPCProblem.denied(reason)
+        case .success(let loaded): facts = loaded
+        }
+        let now = Date()
+        var denial: Authorization.DenyReason?
+        for action in actions {
+            switch facts.decide(action, now: now) {
+            case .allow(let via):
+                guard let target = facts.target, let id = UUID(uuidString: tenantID) else { throw RPCProblem.denied(.noSuchTenant) }
+                return Grant(tenantID: id, tenantKind: target.kind, action: action, via: via)
+            case .deny(let reason):
+                if denial == nil || (reason.revealsTenant && denial?.revealsTenant == false) { denial = reason }
+            }
+        }
+        throw RPCProblem.denied(denial ?? .actionNotGranted)
+    }
+
+    /// Allows the call or throws the problem of the denial.
+    public func require(_ context: CallContext, _ action: Action, in tenantID: String) async throws -> Grant {
+        try await require(context, anyOf: [action], in: tenantID)
+    }
+
+    /// Reads the facts; a failure is the denial that needs no further thought.
+    private enum Loaded {
+        case success(Facts)
+        /// A denial decided by the facts alone (no such caller, disabled, revoked key, bad id).
+        case failure(Authorization.DenyReason)
+    }
+
+    private func load(adminID: String, homeTenantID: String, apiKeyID: String?, tenantID: String) async throws -> Loaded {
+        guard let admin = UUID(uuidString: adminID), let home = UUID(uuidString: homeTenantID) else { return .failure(.principalInactive) }
+        guard let target = UUID(uuidString: tenantID) else { return .failure(.noSuchTenant) }
         var apiKey: UUID?
-        if let raw = request.apiKeyID {
-            guard let id = UUID(uuidString: raw) else { return .init(decision: .deny(.principalInactive)) }
+        if let raw = apiKeyID {
+            guard let id = UUID(uuidString: raw) else { return .failure(.principalInactive) }
             apiKey = id
         }
         let rows = try await database.client.query("""
@@ -44,57 +104,17 @@ public struct Authorizer: Sendable {
         for try await row in rows.decode((Bool, [String], String?, Bool, String?, Bool, [String]?, Bool, String).self) {
             let (adminActive, adminRoles, homeKind, homeActive, targetKind, targetActive, keyRoles, keyValid, delegations) = row
             guard adminActive, keyValid, let homeKind = homeKind.flatMap(TenantKind.init(rawValue:)) else {
-                return .init(decision: .deny(.principalInactive))
+                return .failure(.principalInactive)
             }
             var roles = adminRoles.compactMap(Role.init(rawValue:))
             if let keyRoles { roles = roles.filter { keyRoles.contains($0.rawValue) } }
-            let principal = Principal(adminID: request.adminID, tenantID: request.homeTenantID, name: "", email: "", roles: roles)
-            let targetFacts = targetKind.flatMap(TenantKind.init(rawValue:)).map {
-                TenantFacts(id: request.tenantID.lowercased(), kind: $0, active: targetActive)
-            }
-            let grants = try Self.grants(delegations, partner: request.homeTenantID, customer: request.tenantID)
-            let decision = Authorization.decide(
-                principal: principal, home: TenantFacts(id: request.homeTenantID.lowercased(), kind: homeKind, active: homeActive),
-                action: request.action, target: targetFacts, delegations: grants, now: now)
-            var validUntil: Date?
-            if case .allow(let via) = decision, let relationship = via.relationshipID,
-               let grant = grants.first(where: { $0.relationshipID == relationship }) {
-                validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
-            }
-            return .init(decision: decision, validUntil: validUntil)
+            return .success(Facts(
+                principal: Principal(adminID: adminID, tenantID: homeTenantID, name: "", email: "", roles: roles),
+                home: TenantFacts(id: homeTenantID.lowercased(), kind: homeKind, active: homeActive),
+                target: targetKind.flatMap(TenantKind.init(rawValue:)).map { TenantFacts(id: tenantID.lowercased(), kind: $0, active: targetActive) },
+                grants: try Self.grants(delegations, partner: homeTenantID, customer: tenantID)))
         }
-        return .init(decision: .deny(.principalInactive))
-    }
-
-    /// Allows the call or throws the problem to answer with: 404 when the denial must not reveal
-    /// that the tenant exists, 403 when the caller may know it, 401 for a disabled account or
-    /// a revoked API key.
-    public func require(_ context: CallContext, _ action: Action, in tenantID: String) async throws -> Grant {
-        let decision = try await decide(AuthorizeMethod.Request(principal: context.principal, tenantID: tenantID, action: action))
-        switch decision {
-        case .allow(let via):
-            guard let id = UUID(uuidString: tenantID) else { throw Self.problem(for: .noSuchTenant) }
-            return Grant(tenantID: id, via: via)
-        case .deny(let reason):
-            throw Self.problem(for: reason)
-        }
-    }
-
-    /// The problem of a denial.
-    public static func problem(for reason: Authorization.DenyReason) -> RPCProblem {
-        switch reason {
-        case .actionNotGranted:
-            return RPCProblem(status: 403, type: ProblemType.forbidden, title: "Forbidden",
-                              detail: "your roles do not allow this in that tenant")
-        case .tenantSuspended:
-            return RPCProblem(status: 403, type: ProblemType.tenantSuspended, title: "Tenant suspended",
-                              detail: "the tenant is suspended; a platform operator can reactivate it")
-        case .principalInactive:
-            return RPCProblem(status: 401, type: ProblemType.unauthenticated, title: "Authentication required",
-                              detail: "the account is disabled or the API key revoked")
-        case .noRelationship, .delegationPending, .delegationExpired, .delegationTerminated, .notAssigned, .noSuchTenant:
-            return RPCProblem(status: 404, type: ProblemType.notFound, title: "Not found", detail: "no such resource")
-        }
+        return .failure(.principalInactive)
     }
 
     private struct StoredGrant: Decodable {

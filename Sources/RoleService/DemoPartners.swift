@@ -49,7 +49,11 @@ public enum DemoPartners {
     /// Creates what is missing; returns how many tenants were created.
     public static func seed(_ database: Database, hasher: PasswordHasher) async throws -> Int {
         var created = 0
-        for tenant in [fabrikam, contoso, northwind] {
+        let ids = [fabrikam, contoso, northwind].map(\.id)
+        let existing = Set(try await database.client.query("SELECT id FROM tenants WHERE id = ANY(\(ids))", logger: database.logger)
+            .collect().map { try $0.decode(UUID.self) })
+        // bcrypt only for what is missing: a re-run costs one query, not three hashes.
+        for tenant in [fabrikam, contoso, northwind] where !existing.contains(tenant.id) {
             let hash = try await hasher.hash(tenant.admin.password)
             let inserted = try await database.withTransaction { connection -> Bool in
                 let rows = try await connection.query("""

@@ -11,7 +11,7 @@ struct RelationshipService: Sendable {
     let store: RoleStore
 
     func list(_ request: ListRelationshipsMethod.Request) async throws -> ListRelationshipsMethod.Response {
-        let grant = try await requireEither(request.context, in: request.tenantID)
+        let grant = try await store.authorizer.require(request.context, anyOf: Self.eitherSide, in: request.tenantID)
         let now = Date()
         let all = try await store.read(in: grant.tenantID) { try await load(tenant: grant.tenantID, ids: nil, on: $0, now: now) }
         let wanted = request.statuses.map(Set.init)
@@ -48,7 +48,7 @@ struct RelationshipService: Sendable {
                 guard let row = kind.first, try row.decode((String, String).self) == ("customer", "active") else {
                     throw Self.noSuchCustomer
                 }
-                try await Outbox.enqueue("delegation.requested", DelegationEvent(relationshipID: id.text, partnerTenantID: partner.text,
+                try await Outbox.enqueue(RoleEvent.delegationPrefix + "requested", DelegationEvent(relationshipID: id.text, partnerTenantID: partner.text,
                                          customerTenantID: customer.text), on: connection, logger: store.logger)
                 try await store.database.bind(partner, on: connection)
                 guard let view = try await load(tenant: partner, ids: [id], on: connection, now: Date()).first else { throw Problems.notFound }
@@ -63,7 +63,7 @@ struct RelationshipService: Sendable {
         let grant: Authorizer.Grant
         switch request.transition {
         case .approve, .reject: grant = try await store.authorizer.require(request.context, .delegationApprove, in: request.tenantID)
-        case .terminate: grant = try await requireEither(request.context, in: request.tenantID)
+        case .terminate: grant = try await store.authorizer.require(request.context, anyOf: Self.eitherSide, in: request.tenantID)
         }
         guard (1...100).contains(request.relationshipIDs.count) else { throw Problems.invalid("give 1 to 100 relationship ids") }
         let ids = try request.relationshipIDs.map { try parseID($0) }
@@ -99,13 +99,18 @@ struct RelationshipService: Sendable {
                         WHERE id = \(id) AND status IN ('approval_pending', 'active')
                         """, logger: store.logger)
                 }
-                let action = "relationship." + ["approve": "approved", "reject": "rejected", "terminate": "terminated"][request.transition.rawValue, default: ""]
+                let outcome: String = switch request.transition {
+                case .approve: "approved"
+                case .reject: "rejected"
+                case .terminate: "terminated"
+                }
+                let action = "relationship." + outcome
                 try await record(action, id, details: [:], context: request.context, via: grant.via,
                                  partner: try parseID(relationship.partnerTenantID), customer: try parseID(relationship.customerTenantID),
                                  on: connection)
                 try await store.database.bind(tenant, on: connection)
                 try await Outbox.enqueue(
-                    "delegation." + action.dropFirst("relationship.".count),
+                    RoleEvent.delegationPrefix + outcome,
                     DelegationEvent(relationshipID: relationship.id, partnerTenantID: relationship.partnerTenantID,
                                     customerTenantID: relationship.customerTenantID),
                     on: connection, logger: store.logger)
@@ -163,18 +168,8 @@ struct RelationshipService: Sendable {
     static let noSuchCustomer = RPCProblem(
         status: 404, type: ProblemType.notFound, title: "Not found", detail: "no active customer tenant has that id")
 
-    /// Allowed on either side: `delegation.manage` (partner) or `delegation.approve` (customer).
-    private func requireEither(_ context: CallContext, in tenantID: String) async throws -> Authorizer.Grant {
-        do {
-            return try await store.authorizer.require(context, .delegationManage, in: tenantID)
-        } catch let first as RPCProblem {
-            do {
-                return try await store.authorizer.require(context, .delegationApprove, in: tenantID)
-            } catch let second as RPCProblem {
-                throw first.status == 404 ? second : first
-            }
-        }
-    }
+    /// Either side of a relationship: `delegation.manage` (partner) or `delegation.approve` (customer).
+    static let eitherSide: [Action] = [.delegationManage, .delegationApprove]
 
     private func check(_ transition: TransitionRelationshipsMethod.Transition, _ relationship: RelationshipView, tenant: UUID) throws {
         switch transition {

@@ -39,7 +39,7 @@ struct ReminderJob: Service {
                     relationshipID: id.text, partnerTenantID: partner.text, customerTenantID: customer.text, daysBefore: days, endsAt: ends))
             }
             for reminder in reminders {
-                try await Outbox.enqueue("delegation.expiring", reminder, on: connection, logger: logger)
+                try await Outbox.enqueue(RoleEvent.delegationPrefix + "expiring", reminder, on: connection, logger: logger)
             }
             return reminders.count
         }

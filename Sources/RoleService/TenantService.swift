@@ -22,7 +22,8 @@ struct TenantService: Sendable {
             after = id
         }
         let home = try parseID(principal.tenantID)
-        let operatorDecision = try await store.authorizer.decide(.init(principal: principal, tenantID: principal.tenantID, action: .tenantManage))
+        // One decision: a platform operator (tenant.manage) lists every tenant, anyone else (tenant.read) theirs.
+        let grant = try await store.authorizer.require(request.context, anyOf: [.tenantManage, .tenantRead], in: principal.tenantID)
         let kind = request.kind?.rawValue
         let status = request.status
         let query: PostgresQuery = """
@@ -32,10 +33,9 @@ struct TenantService: Sendable {
             ORDER BY id LIMIT \(limit + 1)
             """
         let rows: [TenantView]
-        if operatorDecision.isAllowed {
+        if grant.action == .tenantManage {
             rows = try await store.database.withPlatformTransaction { try await Self.decode($0.query(query, logger: store.logger)) }
         } else {
-            _ = try await store.authorizer.require(request.context, .tenantRead, in: principal.tenantID)
             // Under the caller's binding: its own tenant and the tenants its relationships link.
             rows = try await store.read(in: home) { try await Self.decode($0.query(query, logger: store.logger)) }
         }
