@@ -57,8 +57,10 @@ let package = Package(
         .target(
             name: "Messaging",
             dependencies: [
-                "AMQP", "Contracts", "Domain",
+                "AMQP", "Contracts", "Domain", "Store",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -111,6 +113,7 @@ let package = Package(
             name: "WorkerService",
             dependencies: [
                 "AMQP", "Messaging", "Contracts", "Domain", "Store", "Settings",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

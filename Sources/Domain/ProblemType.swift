@@ -34,3 +34,27 @@ extension ProblemType {
     /// 422: the password is too short, too long, or on the list of common and breached passwords.
     public static let weakPassword = "urn:tenantdesk:problem:weak-password"
 }
+
+extension ProblemType {
+    /// 422: technical support is given in English and Japanese only (or the category does not
+    /// list the language).
+    public static let languageNotSupported = "urn:tenantdesk:problem:language-not-supported"
+    /// 422: severity A needs a phone number: someone must be reachable around the clock.
+    public static let phoneRequired = "urn:tenantdesk:problem:phone-required"
+    /// 422: a request needs a summary.
+    public static let summaryRequired = "urn:tenantdesk:problem:summary-required"
+    /// 422: the tenant's support plan does not cover the category.
+    public static let categoryNotCovered = "urn:tenantdesk:problem:category-not-covered"
+    /// 422: the draft lacks something submission needs (category, severity, contact, ...).
+    public static let draftIncomplete = "urn:tenantdesk:problem:draft-incomplete"
+    /// 409: the transition is not allowed from the request's status; the detail names those that are.
+    public static let invalidTransition = "urn:tenantdesk:problem:invalid-transition"
+    /// 412: `If-Match` names a version that is no longer current.
+    public static let preconditionFailed = "urn:tenantdesk:problem:precondition-failed"
+    /// 428: the change needs `If-Match` with the ETag from GET.
+    public static let preconditionRequired = "urn:tenantdesk:problem:precondition-required"
+    /// 422: the Idempotency-Key was used before with a different body.
+    public static let idempotencyKeyReused = "urn:tenantdesk:problem:idempotency-key-reused"
+    /// 409: a call with this Idempotency-Key is still being processed.
+    public static let idempotencyInFlight = "urn:tenantdesk:problem:idempotency-in-flight"
+}

@@ -42,6 +42,7 @@ public struct Gateway: Sendable {
         router.middlewares.add(ProblemMiddleware(logger: logger))
         router.middlewares.add(RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
         router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
+        router.middlewares.add(EntityTagMiddleware())
         let readiness = ReadinessCheck(connection: connection, rpc: rpc, keyRing: keyRing, timeout: configuration.readinessTimeout)
         try APIHandler(rpc: rpc, readiness: readiness, decisions: decisions).registerHandlers(on: router)
         return router

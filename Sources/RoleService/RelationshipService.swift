@@ -1,6 +1,7 @@
 import Contracts
 import Domain
 import Foundation
+import Messaging
 import PostgresNIO
 import Store
 

@@ -2,6 +2,7 @@ import Contracts
 import Domain
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 import Store
 

@@ -77,6 +77,26 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` in a transaction bound to `tenantID` for the support organisation when
+    /// `supportAudience` (then internal notes are visible and writable), and able to read the
+    /// service requests of `readTenants` too (a partner's list across its customers).
+    public func withTenantTransaction<Result: Sendable>(
+        _ tenantID: UUID, supportAudience: Bool, readTenants: [UUID] = [], _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await Self.unwrapping {
+            try await client.withTransaction(logger: logger) { connection in
+                let audience = supportAudience ? "support" : "customer"
+                let listed = readTenants.map { $0.uuidString.lowercased() }.joined(separator: ",")
+                try await connection.query("""
+                    SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true),
+                           set_config('tenantdesk.audience', \(audience), true),
+                           set_config('tenantdesk.read_tenant_ids', \(listed), true)
+                    """, logger: logger)
+                return try await body(connection)
+            }
+        }
+    }
+
     /// Binds `tenantID` for the rest of the current transaction (a transaction that records a
     /// change in two tenants, such as a partner relationship, binds each in turn).
     public func bind(_ tenantID: UUID, on connection: PostgresConnection) async throws {

@@ -23,18 +23,25 @@ public struct WorkerApp: Sendable {
     public func services() throws -> [any Service] {
         let database = Database(configuration: configuration.database, logger: logger)
         let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.worker, logger: logger)
-        let router = Self.router(database: database, logger: logger)
+        let outbox = Outbox()
+        let router = Self.router(database: database, outbox: outbox, logger: logger)
         let server = AMQPRPCServer(
             connection: connection, queue: RPCQueue.worker, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
-        ) { message in await router.handle(message) }
-        return [database.client, connection, server]
+        ) { message in
+            await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
+        }
+        return [
+            database.client, connection,
+            OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
+            server,
+        ]
     }
 
     public func run() async throws {
         try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 
-    static func router(database: Database, logger: Logger) -> RPCRouter {
+    static func router(database: Database, outbox: Outbox, logger: Logger) -> RPCRouter {
         let directory = PhoneDirectory(database: database)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
         var router = RPCRouter(logger: logger)
@@ -51,6 +58,7 @@ public struct WorkerApp: Sendable {
             return PhoneNumbersMethod.Response(entries: try await directory.lines(country: country))
         }
         router.on(WorkerPingMethod.self) { _ in PingResponse(service: "worker", instance: instance) }
+        RequestRoutes(database: database, outbox: outbox, logger: logger).register(on: &router)
         return router
     }
 }

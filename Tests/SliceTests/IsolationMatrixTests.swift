@@ -107,6 +107,28 @@ struct IsolationMatrixTests {
                   action: "delegation.manage", allowed: partyOfR5),
             Probe(operation: "listAuditEvents", method: .get, path: { "/v1/tenants/\($0)/audit-events" }, action: "audit.read",
                   allowed: { _ in 200 }),
+            // Service requests: bodies that fail validation and ids that do not exist, so that no
+            // cell changes what the next one sees.
+            Probe(operation: "getIntakeOptions", method: .get, path: { "/v1/tenants/\($0)/support/intake-options" },
+                  action: "directory.read", allowed: { _ in 200 }),
+            Probe(operation: "suggestArticles", method: .post, path: { "/v1/tenants/\($0)/suggestions" },
+                  body: #"{"category":"no-such-category","text":"printer"}"#, action: "request.create", allowed: { _ in 422 }),
+            Probe(operation: "recordSuggestionOutcome", method: .put, path: { "/v1/tenants/\($0)/suggestions/\(unknown)/outcome" },
+                  body: #"{"outcome":"helped"}"#, action: "request.create", allowed: { _ in 404 }),
+            Probe(operation: "listRequests", method: .get, path: { "/v1/tenants/\($0)/requests?status=all" }, action: "request.read",
+                  allowed: { _ in 200 }),
+            Probe(operation: "createRequest", method: .post, path: { "/v1/tenants/\($0)/requests" },
+                  body: #"{"language":"not a language tag"}"#, action: "request.create", allowed: { _ in 422 }),
+            Probe(operation: "getRequest", method: .get, path: { "/v1/tenants/\($0)/requests/\(unknown)" }, action: "request.read",
+                  allowed: { _ in 404 }),
+            Probe(operation: "updateRequest", method: .patch, path: { "/v1/tenants/\($0)/requests/\(unknown)" }, body: "{}",
+                  action: "request.create", allowed: { _ in 428 }),
+            Probe(operation: "submitRequest", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/submit" },
+                  action: "request.create", allowed: { _ in 404 }),
+            Probe(operation: "addRequestMessage", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/messages" },
+                  body: #"{"body":"hello"}"#, action: "request.comment", allowed: { _ in 404 }),
+            Probe(operation: "transitionRequest", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/transitions" },
+                  body: #"{"transition":"withdraw"}"#, action: "request.close", allowed: { _ in 404 }),
         ]
     }
 
@@ -123,6 +145,7 @@ struct IsolationMatrixTests {
              { $0.token == nil ? 401 : ($0.home == w.vendor && $0.label == "platform operator" ? 422 : 403) }),
             ("logout", .post, "/v1/auth/logout", #"{"refresh_token":"tdr_unknown"}"#, authenticated(204)),
             ("listPhoneNumbers", .get, "/v1/support/phone-numbers", nil, authenticated(200)),
+            ("listFeatures", .get, "/v1/support/categories/enrollment/features", nil, authenticated(200)),
         ]
     }
 
@@ -143,7 +166,7 @@ struct IsolationMatrixTests {
             .union(Self.publicOperations)
         #expect(documented.subtracting(covered).isEmpty, "not in the isolation matrix: \(documented.subtracting(covered).sorted())")
         #expect(covered.subtracting(documented).isEmpty, "in the matrix but not documented: \(covered.subtracting(documented).sorted())")
-        #expect(documented.count >= 28)
+        #expect(documented.count >= 38)
     }
 
     @Test("each cell answers exactly as the capability table says, and denials leak nothing")
@@ -198,7 +221,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 15 + 10 * 8)
+            #expect(cells == 10 * 3 * 25 + 10 * 9)
         }
     }
 }

@@ -15,6 +15,7 @@ struct API: Sendable {
         var body: String
         var contentType: String?
         var retryAfter: String?
+        var etag: String? = nil
 
         func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
@@ -32,13 +33,19 @@ struct API: Sendable {
     }
 
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil) async throws -> Reply {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil, headers extra: [String: String] = [:]
+    ) async throws -> Reply {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
+        for (name, value) in extra {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         return try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
             Reply(status: Int(response.status.code), body: String(buffer: response.body),
-                  contentType: response.headers[.contentType], retryAfter: response.headers[.retryAfter])
+                  contentType: response.headers[.contentType], retryAfter: response.headers[.retryAfter],
+                  etag: response.headers[.eTag])
         }
     }
 

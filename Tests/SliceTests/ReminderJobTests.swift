@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import Logging
 import PostgresNIO
 @testable import RoleService

@@ -5,7 +5,7 @@
 
 TD_PG_BIN=/usr/lib/postgresql/15/bin
 TD_RABBIT_BIN=/usr/lib/rabbitmq/bin
-TD_PACKAGES=(postgresql-15 postgresql-client-15 rabbitmq-server librabbitmq-dev amqp-tools pkg-config curl jq)
+TD_PACKAGES=(postgresql-15 postgresql-client-15 rabbitmq-server librabbitmq-dev amqp-tools pkg-config curl jq tzdata)
 
 # True while PID exists and is not a zombie.
 td_alive() {

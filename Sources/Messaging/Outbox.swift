@@ -2,7 +2,6 @@ import AMQP
 import Contracts
 import Foundation
 import Logging
-import Messaging
 import PostgresNIO
 import ServiceLifecycle
 import Store
@@ -20,7 +19,7 @@ public final class Outbox: Sendable {
     }
 
     /// Adds an event to the current transaction.
-    static func enqueue<Body: Encodable>(_ routingKey: String, _ body: Body, on connection: PostgresConnection, logger: Logger) async throws {
+    public static func enqueue<Body: Encodable>(_ routingKey: String, _ body: Body, on connection: PostgresConnection, logger: Logger) async throws {
         let json = String(decoding: try JSONCodec.encode(body), as: UTF8.self)
         try await connection.query("""
             INSERT INTO outbox_events (routing_key, message_id, body) VALUES (\(routingKey), \(UUID()), \(json)::jsonb)
@@ -28,20 +27,27 @@ public final class Outbox: Sendable {
     }
 
     /// Tells the publisher that a transaction with events committed.
-    func wake() { continuation.yield() }
+    public func wake() { continuation.yield() }
 
     var wakeups: AsyncStream<Void> { signal }
 }
 
 /// Publishes the outbox: right after each commit, and every second for what an earlier attempt
-/// could not send. Several role services may run: rows are claimed with `SKIP LOCKED`.
-struct OutboxPublisher: Service {
+/// could not send. Several instances may run: rows are claimed with `SKIP LOCKED`.
+public struct OutboxPublisher: Service {
     let outbox: Outbox
     let database: Database
     let connection: AMQPConnection
     let logger: Logger
 
-    func run() async throws {
+    public init(outbox: Outbox, database: Database, connection: AMQPConnection, logger: Logger) {
+        self.outbox = outbox
+        self.database = database
+        self.connection = connection
+        self.logger = logger
+    }
+
+    public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // A periodic sweep, also after a failed attempt.

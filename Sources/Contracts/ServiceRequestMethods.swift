@@ -1,0 +1,211 @@
+import Domain
+import Foundation
+
+/// `worker.requests.create.v1`: a new draft.
+public enum CreateRequestMethod: RPCMethod {
+    public static let name = "worker.requests.create.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var idempotencyKey: String?
+        public var fields: RequestFields
+        public init(context: ActingContext, idempotencyKey: String?, fields: RequestFields) {
+            self.context = context
+            self.idempotencyKey = idempotencyKey
+            self.fields = fields
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
+/// `worker.requests.update.v1`: changes a draft; `ifMatch` is the version read.
+public enum UpdateRequestMethod: RPCMethod {
+    public static let name = "worker.requests.update.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var ifMatch: Int
+        public var fields: RequestFields
+        public init(context: ActingContext, requestID: String, ifMatch: Int, fields: RequestFields) {
+            self.context = context
+            self.requestID = requestID
+            self.ifMatch = ifMatch
+            self.fields = fields
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
+/// `worker.requests.submit.v1`: checks the draft against the intake rules, numbers it and
+/// computes its first-response target.
+public enum SubmitRequestMethod: RPCMethod {
+    public static let name = "worker.requests.submit.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var idempotencyKey: String?
+        public var ifMatch: Int?
+        public init(context: ActingContext, requestID: String, idempotencyKey: String?, ifMatch: Int?) {
+            self.context = context
+            self.requestID = requestID
+            self.idempotencyKey = idempotencyKey
+            self.ifMatch = ifMatch
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
+/// `worker.requests.get.v1`: a request with its timeline and thread.
+public enum GetRequestMethod: RPCMethod {
+    public static let name = "worker.requests.get.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public init(context: ActingContext, requestID: String) {
+            self.context = context
+            self.requestID = requestID
+        }
+    }
+    public typealias Response = ServiceRequestDetail
+}
+
+/// `worker.requests.list.v1`.
+public enum ListRequestsMethod: RPCMethod {
+    public static let name = "worker.requests.list.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        /// Statuses to include; `nil`: the unresolved ones (submitted, in progress, waiting).
+        public var statuses: [RequestStatus]?
+        public var severities: [Severity]?
+        public var category: String?
+        public var requestedByMe: Bool
+        public var text: String?
+        public var createdFrom: Date?
+        public var createdTo: Date?
+        public var updatedFrom: Date?
+        public var updatedTo: Date?
+        /// `created`, `updated`, `severity` or `response_due`, `-` prefixed for descending.
+        public var sort: String
+        public var cursor: String?
+        public var limit: Int
+        public init(
+            context: ActingContext, statuses: [RequestStatus]?, severities: [Severity]?, category: String?, requestedByMe: Bool,
+            text: String?, createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?, sort: String,
+            cursor: String?, limit: Int
+        ) {
+            self.context = context
+            self.statuses = statuses
+            self.severities = severities
+            self.category = category
+            self.requestedByMe = requestedByMe
+            self.text = text
+            self.createdFrom = createdFrom
+            self.createdTo = createdTo
+            self.updatedFrom = updatedFrom
+            self.updatedTo = updatedTo
+            self.sort = sort
+            self.cursor = cursor
+            self.limit = limit
+        }
+    }
+    public struct Response: Codable, Sendable {
+        public var items: [ServiceRequestView]
+        public var nextCursor: String?
+        /// Requests per status under the same filters, ignoring the status filter.
+        public var counts: [String: Int]
+        public init(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) {
+            self.items = items
+            self.nextCursor = nextCursor
+            self.counts = counts
+        }
+    }
+}
+
+/// `worker.requests.message.v1`: adds a message (support may add internal notes).
+public enum AddMessageMethod: RPCMethod {
+    public static let name = "worker.requests.message.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var idempotencyKey: String?
+        public var body: String
+        /// `public` or `internal`.
+        public var visibility: String
+        public init(context: ActingContext, requestID: String, idempotencyKey: String?, body: String, visibility: String) {
+            self.context = context
+            self.requestID = requestID
+            self.idempotencyKey = idempotencyKey
+            self.body = body
+            self.visibility = visibility
+        }
+    }
+    public typealias Response = MessageView
+}
+
+/// `worker.requests.transition.v1`: moves a request through its lifecycle.
+public enum TransitionRequestMethod: RPCMethod {
+    public static let name = "worker.requests.transition.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var transition: RequestTransition
+        public var reason: String?
+        public var resolutionSummary: String?
+        public init(context: ActingContext, requestID: String, transition: RequestTransition, reason: String?, resolutionSummary: String?) {
+            self.context = context
+            self.requestID = requestID
+            self.transition = transition
+            self.reason = reason
+            self.resolutionSummary = resolutionSummary
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
+/// Routing keys of the events the worker publishes on `tenantdesk.events` about requests.
+public enum RequestEvent {
+    public static let submitted = "request.submitted"
+    public static let updated = "request.updated"
+    public static let messageAdded = "request.message_added"
+    public static let statusChanged = "request.status_changed"
+    public static let resolved = "request.resolved"
+    public static let closed = "request.closed"
+}
+
+/// Body of every `request.*` event.
+public struct RequestEventBody: Codable, Sendable, Equatable {
+    public var requestID: String
+    public var tenantID: String
+    public var number: Int?
+    public var status: RequestStatus
+    public var severity: Severity?
+    public var category: String?
+    public var language: String?
+    public var actorAdminID: String?
+    public var occurredAt: Date
+    /// For `request.message_added`: the message, and whether it is public.
+    public var messageID: String?
+    public var visibility: String?
+    public init(
+        requestID: String, tenantID: String, number: Int?, status: RequestStatus, severity: Severity?, category: String?,
+        language: String?, actorAdminID: String?, occurredAt: Date, messageID: String? = nil, visibility: String? = nil
+    ) {
+        self.requestID = requestID
+        self.tenantID = tenantID
+        self.number = number
+        self.status = status
+        self.severity = severity
+        self.category = category
+        self.language = language
+        self.actorAdminID = actorAdminID
+        self.occurredAt = occurredAt
+        self.messageID = messageID
+        self.visibility = visibility
+    }
+}

@@ -1,0 +1,149 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// Reading requests: one with its timeline and thread, and the filtered, sorted, paged list.
+/// A draft is visible to the admin who started it only, and never to support; a draft past its
+/// expiry is gone.
+struct RequestQueries: Sendable {
+    let database: Database
+    let logger: Logger
+
+    /// Appends the condition under which the caller sees request `r`.
+    static func appendVisible(_ context: ActingContext, to query: inout QueryBuilder) {
+        if context.side == .support {
+            query.append("r.status <> 'draft'")
+        } else {
+            let admin = query.bind(UUID(uuidString: context.adminID) ?? UUID())
+            query.append("(r.status <> 'draft' OR (r.requested_by = \(admin) AND r.draft_expires_at > now()))")
+        }
+    }
+
+    static func load(
+        _ id: UUID, context: ActingContext, forUpdate: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws -> RequestRecord {
+        var query = QueryBuilder("SELECT \(RequestRecord.columns) FROM service_requests r WHERE ")
+        query.append("r.id = \(query.bind(id)) AND ")
+        appendVisible(context, to: &query)
+        if forUpdate { query.append(" FOR UPDATE OF r") }
+        if let row = try await connection.query(query.query, logger: logger).collect().first {
+            return try RequestRecord(row: row)
+        }
+        throw WorkerProblems.notFound
+    }
+
+    func get(_ request: GetRequestMethod.Request) async throws -> ServiceRequestDetail {
+        let context = request.context
+        let id = try requestID(request.requestID)
+        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            let record = try await Self.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            let timeline = try await RequestTimeline.entries(of: id, on: connection, logger: logger)
+            let messages = try await RequestThread.messages(of: id, on: connection, logger: logger)
+            return ServiceRequestDetail(request: record.view(side: context.side, now: Date()), timeline: timeline, messages: messages)
+        }
+    }
+
+    /// Sort keys as bigints, so that one keyset condition serves every sort.
+    private static let sortKeys: [String: String] = [
+        "created": "(extract(epoch FROM r.created_at) * 1000000)::bigint",
+        "updated": "(extract(epoch FROM r.updated_at) * 1000000)::bigint",
+        "severity": "ascii(coalesce(r.severity, 'Z'))::bigint",
+        "response_due": "(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint",
+    ]
+
+    func list(_ request: ListRequestsMethod.Request) async throws -> ListRequestsMethod.Response {
+        let context = request.context
+        let descending = request.sort.hasPrefix("-")
+        let sortName = descending ? String(request.sort.dropFirst()) : request.sort
+        guard let sortKey = Self.sortKeys[sortName] else {
+            throw WorkerProblems.invalid("sort must be one of created, updated, severity, response_due (prefix - for descending)")
+        }
+        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
+        let cursor = try request.cursor.map(ListCursor.init(encoded:))
+        let admin = try context.admin()
+        let statuses = (request.statuses ?? RequestStatus.allCases.filter(\.isUnresolved)).map(\.rawValue)
+
+        /// Appends the filters every part shares (all but status).
+        func appendFilters(to query: inout QueryBuilder) {
+            Self.appendVisible(context, to: &query)
+            if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
+            if let category = request.category { query.append(" AND r.category_code = \(query.bind(category))") }
+            if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
+            if let text = request.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
+                    query.append(" AND r.number = \(query.bind(number))")
+                } else {
+                    let bound = query.bind(text)
+                    query.append("""
+                         AND (r.search @@ plainto_tsquery('english', \(bound))
+                              OR r.search @@ plainto_tsquery('simple', tenantdesk_cjk_bigrams(\(bound))))
+                        """)
+                }
+            }
+            if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }
+            if let to = request.createdTo { query.append(" AND r.created_at < \(query.bind(to))") }
+            if let from = request.updatedFrom { query.append(" AND r.updated_at >= \(query.bind(from))") }
+            if let to = request.updatedTo { query.append(" AND r.updated_at < \(query.bind(to))") }
+        }
+
+        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            var page = QueryBuilder("SELECT \(RequestRecord.columns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
+            appendFilters(to: &page)
+            page.append(" AND r.status = ANY(\(page.bind(statuses)))")
+            let direction = descending ? "DESC" : "ASC"
+            if let cursor {
+                page.append(" AND (\(sortKey), r.id) \(descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
+            }
+            page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(page.bind(request.limit + 1))")
+            let now = Date()
+            var items: [ServiceRequestView] = []
+            var last: ListCursor?
+            var hasMore = false
+            for row in try await connection.query(page.query, logger: logger).collect() {
+                if items.count == request.limit {
+                    hasMore = true
+                    break
+                }
+                let record = try RequestRecord(row: row)
+                items.append(record.view(side: context.side, now: now))
+                last = ListCursor(key: try row.makeRandomAccess()["sort_key"].decode(Int64.self), id: record.id)
+            }
+            var countQuery = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
+            appendFilters(to: &countQuery)
+            countQuery.append(" GROUP BY r.status")
+            var counts: [String: Int] = [:]
+            for try await (status, count) in try await connection.query(countQuery.query, logger: logger).decode((String, Int).self) {
+                counts[status] = count
+            }
+            return .init(items: items, nextCursor: hasMore ? last?.encoded : nil, counts: counts)
+        }
+    }
+}
+
+/// The position after the last item of a page: its sort key and id.
+struct ListCursor: Sendable {
+    var key: Int64
+    var id: UUID
+
+    var encoded: String { Data("\(key):\(id.text)".utf8).base64EncodedString() }
+
+    init(key: Int64, id: UUID) {
+        self.key = key
+        self.id = id
+    }
+
+    init(encoded: String) throws(RPCProblem) {
+        guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else {
+            throw WorkerProblems.invalid("cursor is not valid")
+        }
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let key = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+            throw WorkerProblems.invalid("cursor is not valid")
+        }
+        self.init(key: key, id: id)
+    }
+}

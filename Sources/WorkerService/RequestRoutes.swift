@@ -1,0 +1,36 @@
+import Contracts
+import Logging
+import Messaging
+import Store
+
+/// The worker's service-request methods.
+struct RequestRoutes: Sendable {
+    let catalogue: SupportCatalogue
+    let suggestions: Suggestions
+    let requests: ServiceRequests
+    let queries: RequestQueries
+    let thread: RequestThread
+
+    init(database: Database, outbox: Outbox, logger: Logger) {
+        let idempotency = Idempotency(database: database, logger: logger)
+        catalogue = SupportCatalogue(database: database, logger: logger)
+        suggestions = Suggestions(database: database, logger: logger)
+        requests = ServiceRequests(database: database, catalogue: catalogue, idempotency: idempotency, outbox: outbox, logger: logger)
+        queries = RequestQueries(database: database, logger: logger)
+        thread = RequestThread(database: database, idempotency: idempotency, outbox: outbox, logger: logger)
+    }
+
+    func register(on router: inout RPCRouter) {
+        router.on(IntakeOptionsMethod.self) { try await catalogue.intakeOptions($0.context) }
+        router.on(FeaturesMethod.self) { try await catalogue.features(category: $0.category) }
+        router.on(SuggestionsMethod.self) { try await suggestions.suggest($0) }
+        router.on(SuggestionOutcomeMethod.self) { try await suggestions.recordOutcome($0) }
+        router.on(CreateRequestMethod.self) { try await requests.create($0) }
+        router.on(UpdateRequestMethod.self) { try await requests.update($0) }
+        router.on(SubmitRequestMethod.self) { try await requests.submit($0) }
+        router.on(GetRequestMethod.self) { try await queries.get($0) }
+        router.on(ListRequestsMethod.self) { try await queries.list($0) }
+        router.on(AddMessageMethod.self) { try await thread.addMessage($0) }
+        router.on(TransitionRequestMethod.self) { try await thread.transition($0) }
+    }
+}

@@ -1,0 +1,165 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// The message thread and the lifecycle of submitted requests.
+struct RequestThread: Sendable {
+    let database: Database
+    let idempotency: Idempotency
+    let outbox: Outbox
+    let logger: Logger
+
+    /// The messages the transaction's audience may see (internal notes for support only), oldest first.
+    static func messages(of request: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [MessageView] {
+        let rows = try await connection.query("""
+            SELECT id, visibility, author_admin_id, author_name, author_side, via_relationship, body, created_at
+            FROM request_messages WHERE request_id = \(request) ORDER BY created_at, id
+            """, logger: logger)
+        var messages: [MessageView] = []
+        for try await (id, visibility, author, name, side, via, body, at) in rows.decode(
+            (UUID, String, UUID, String, String, UUID?, String, Date).self
+        ) {
+            messages.append(MessageView(
+                id: id.text, visibility: visibility, author: ActorView(adminID: author.text, name: name, side: side),
+                viaRelationshipID: via?.text, body: body, createdAt: at))
+        }
+        return messages
+    }
+
+    func addMessage(_ request: AddMessageMethod.Request) async throws -> MessageView {
+        let context = request.context
+        let id = try requestID(request.requestID)
+        guard ["public", "internal"].contains(request.visibility) else {
+            throw WorkerProblems.invalid("visibility must be public or internal")
+        }
+        guard request.visibility == "public" || context.side == .support else {
+            throw RPCProblem(
+                status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed",
+                detail: "only support writes internal notes")
+        }
+        let body = request.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...20_000).contains(body.count) else { throw WorkerProblems.invalid("body must be 1-20000 characters") }
+        let fingerprint = [request.requestID, body, request.visibility]
+        let message: MessageView = try await idempotency.run(
+            context, key: request.idempotencyKey, operation: "request.message", fingerprint: fingerprint
+        ) { connection in
+            var record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            guard record.status.isUnresolved else {
+                throw RPCProblem(
+                    status: 409, type: ProblemType.invalidTransition, title: "Request not open",
+                    detail: record.status == .resolved
+                        ? "the request is resolved: reopen it to continue the conversation"
+                        : "messages can be added to submitted, in-progress and waiting requests only (status \(record.status.rawValue))")
+            }
+            let now = Date()
+            let messageID = UUID()
+            try await connection.query("""
+                INSERT INTO request_messages (id, tenant_id, request_id, visibility, author_admin_id, author_name, author_side,
+                                              via_relationship, body, created_at)
+                VALUES (\(messageID), tenantdesk_current_tenant(), \(id), \(request.visibility), \(try context.admin()),
+                        \(context.adminName), \(context.side.rawValue), \(context.relationship), \(body), \(now))
+                """, logger: logger)
+            let isInternal = request.visibility == "internal"
+            try await RequestTimeline.record(
+                "message_added", request: id, context: context, internalOnly: isInternal, data: ["messageId": messageID.text],
+                on: connection, logger: logger)
+            // What a message moves: support's first public response stops the response clock and
+            // starts the work; a customer's reply to a question puts the request back in progress.
+            var transition: RequestTransition?
+            if context.side == .support, !isInternal {
+                if record.firstResponseAt == nil {
+                    try await connection.query(
+                        "UPDATE service_requests SET first_response_at = \(now) WHERE id = \(id)", logger: logger)
+                    let met = record.dueAt.map { now <= $0 } ?? true
+                    try await RequestTimeline.record(
+                        "first_response", request: id, context: context, data: ["met": met ? "true" : "false"],
+                        on: connection, logger: logger)
+                }
+                if record.status == .submitted { transition = .start }
+            } else if context.side == .customer, record.status == .waitingForCustomer {
+                transition = .customerReply
+            }
+            if let transition, case .success(let next) = RequestLifecycle.apply(
+                transition, to: record.status, by: context.side, resolvedAt: record.resolvedAt, now: now) {
+                try await RequestTimeline.record(
+                    "status_changed", request: id, context: context,
+                    data: ["from": record.status.rawValue, "to": next.rawValue, "transition": transition.rawValue],
+                    on: connection, logger: logger)
+                try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
+                record.status = next
+            }
+            try await connection.query(
+                "UPDATE service_requests SET version = version + 1, updated_at = \(now) WHERE id = \(id)", logger: logger)
+            try await Outbox.enqueue(
+                RequestEvent.messageAdded,
+                record.event(actor: context.adminID, at: now, messageID: messageID.text, visibility: request.visibility),
+                on: connection, logger: logger)
+            return MessageView(
+                id: messageID.text, visibility: request.visibility,
+                author: ActorView(adminID: context.adminID, name: context.adminName, side: context.side.rawValue),
+                viaRelationshipID: context.viaRelationshipID, body: body, createdAt: now)
+        }
+        outbox.wake()
+        return message
+    }
+
+    func transition(_ request: TransitionRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        let id = try requestID(request.requestID)
+        let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (reason?.count ?? 0) <= 2000 else { throw WorkerProblems.invalid("reason must be at most 2000 characters") }
+        let summary = request.resolutionSummary?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            var record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            let now = Date()
+            let next: RequestStatus
+            switch RequestLifecycle.apply(request.transition, to: record.status, by: context.side, resolvedAt: record.resolvedAt, now: now) {
+            case .failure(let refusal): throw WorkerProblems.transitionRefused(refusal)
+            case .success(let status): next = status
+            }
+            if request.transition == .discard {
+                try await connection.query("DELETE FROM service_requests WHERE id = \(id)", logger: logger)
+                record.status = .closed
+                return record.view(side: context.side, now: now)
+            }
+            if request.transition == .resolve {
+                guard let summary, (1...5000).contains(summary.count) else {
+                    throw WorkerProblems.invalid("resolving needs a resolutionSummary of 1-5000 characters")
+                }
+            }
+            var data = ["from": record.status.rawValue, "to": next.rawValue, "transition": request.transition.rawValue]
+            if let reason, !reason.isEmpty { data["reason"] = reason }
+            try await RequestTimeline.record("status_changed", request: id, context: context, data: data, on: connection, logger: logger)
+            switch request.transition {
+            case .resolve:
+                try await connection.query("""
+                    UPDATE service_requests SET resolved_at = \(now), resolution_summary = \(summary),
+                        first_response_at = coalesce(first_response_at, \(now))
+                    WHERE id = \(id)
+                    """, logger: logger)
+            case .reopen:
+                try await connection.query("UPDATE service_requests SET resolved_at = NULL WHERE id = \(id)", logger: logger)
+            case .withdraw, .close:
+                try await connection.query("UPDATE service_requests SET closed_at = \(now) WHERE id = \(id)", logger: logger)
+            default: break
+            }
+            try await connection.query("""
+                UPDATE service_requests SET status = \(next.rawValue), version = version + 1, updated_at = \(now) WHERE id = \(id)
+                """, logger: logger)
+            let updated = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            let routingKey = switch next {
+            case .resolved: RequestEvent.resolved
+            case .closed: RequestEvent.closed
+            default: RequestEvent.statusChanged
+            }
+            try await Outbox.enqueue(routingKey, updated.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            return updated.view(side: context.side, now: now)
+        }
+        outbox.wake()
+        return view
+    }
+}

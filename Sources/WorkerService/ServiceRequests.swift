@@ -1,0 +1,161 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// Drafts and their submission. Every change runs in one transaction bound to the request's
+/// tenant, with its timeline entry and its event (outbox).
+struct ServiceRequests: Sendable {
+    let database: Database
+    let catalogue: SupportCatalogue
+    let idempotency: Idempotency
+    let outbox: Outbox
+    let logger: Logger
+
+    /// How long a draft nobody touches is kept.
+    static let draftLifetimeDays = 30
+
+    func create(_ request: CreateRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        guard context.side == .customer else {
+            throw RPCProblem(status: 403, type: ProblemType.forbidden, title: "Forbidden", detail: "support does not open requests for tenants")
+        }
+        let fields = try RequestFieldRules.normalized(request.fields)
+        let id = UUID()
+        return try await idempotency.run(context, key: request.idempotencyKey, operation: "request.create", fingerprint: fields) { connection in
+            try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
+            let contact = fields.contact ?? ContactDetails()
+            try await connection.query("""
+                INSERT INTO service_requests (
+                    id, tenant_id, category_code, feature_code, symptom_code, summary, details, severity, language,
+                    contact_name, contact_email, contact_phone, contact_method, contact_time_zone, contact_country,
+                    suggestion_session_id, requested_by, requested_by_name, requested_by_tenant, via_relationship, draft_expires_at)
+                VALUES (
+                    \(id), tenantdesk_current_tenant(), \(fields.category), \(fields.feature), \(fields.symptom), \(fields.summary),
+                    \(fields.details), \(fields.severity?.rawValue), \(fields.language), \(contact.name), \(contact.email),
+                    \(contact.phone), \(contact.preferredMethod), \(contact.timeZone), \(contact.country),
+                    \(fields.suggestionSessionID.flatMap(UUID.init(uuidString:))), \(try context.admin()), \(context.adminName),
+                    \(UUID(uuidString: context.homeTenantID)), \(context.relationship),
+                    now() + make_interval(days => \(Self.draftLifetimeDays)::int))
+                """, logger: logger)
+            try await RequestTimeline.record(
+                "created", request: id, context: context, on: connection, logger: logger)
+            let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            return record.view(side: context.side, now: Date(), preview: try await preview(record, on: connection))
+        }
+    }
+
+    func update(_ request: UpdateRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        let changes = try RequestFieldRules.normalized(request.fields)
+        let id = try requestID(request.requestID)
+        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            let current = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            guard current.status == .draft else {
+                throw RPCProblem(
+                    status: 409, type: ProblemType.invalidTransition, title: "Not a draft",
+                    detail: "only a draft can be edited; a submitted request changes through messages and transitions")
+            }
+            guard current.version == request.ifMatch else { throw WorkerProblems.stale }
+            let fields = RequestFieldRules.merge(current.fields, changes)
+            try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
+            let contact = fields.contact ?? ContactDetails()
+            try await connection.query("""
+                UPDATE service_requests SET
+                    category_code = \(fields.category), feature_code = \(fields.feature), symptom_code = \(fields.symptom),
+                    summary = \(fields.summary), details = \(fields.details), severity = \(fields.severity?.rawValue),
+                    language = \(fields.language), contact_name = \(contact.name), contact_email = \(contact.email),
+                    contact_phone = \(contact.phone), contact_method = \(contact.preferredMethod),
+                    contact_time_zone = \(contact.timeZone), contact_country = \(contact.country),
+                    suggestion_session_id = \(fields.suggestionSessionID.flatMap(UUID.init(uuidString:))),
+                    version = version + 1, updated_at = now(),
+                    draft_expires_at = now() + make_interval(days => \(Self.draftLifetimeDays)::int)
+                WHERE id = \(id)
+                """, logger: logger)
+            let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            return record.view(side: context.side, now: Date(), preview: try await preview(record, on: connection))
+        }
+    }
+
+    func submit(_ request: SubmitRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        let id = try requestID(request.requestID)
+        let fingerprint = [request.requestID, request.ifMatch.map(String.init) ?? ""]
+        let result: ServiceRequestView = try await idempotency.run(
+            context, key: request.idempotencyKey, operation: "request.submit", fingerprint: fingerprint
+        ) { connection in
+            let current = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            if let ifMatch = request.ifMatch, ifMatch != current.version { throw WorkerProblems.stale }
+            let now = Date()
+            if case .failure(let refusal) = RequestLifecycle.apply(
+                .submit, to: current.status, by: context.side, resolvedAt: nil, now: now) {
+                throw WorkerProblems.transitionRefused(refusal)
+            }
+            let fields = current.fields
+            guard let code = fields.category, let category = try await catalogue.category(code, on: connection) else {
+                throw WorkerProblems.violation(.incomplete(field: "category"), also: [])
+            }
+            let plan = try await catalogue.plan(on: connection)
+            let severity = fields.severity
+            let facts = try await severity.asyncMap { try await catalogue.severity($0, plan: plan, on: connection) }
+            let violations = IntakeRules.violations(IntakeRules.Facts(
+                plan: plan, categoryTechnical: category.technical, categoryLanguages: category.languages,
+                categoryPlans: category.plans, summary: fields.summary, severity: severity,
+                severityRequiresPhone: facts?.requiresPhone ?? false, language: fields.language,
+                contactName: fields.contact?.name, contactEmail: fields.contact?.email, contactPhone: fields.contact?.phone,
+                preferredContact: fields.contact?.preferredMethod))
+            if let first = violations.first { throw WorkerProblems.violation(first, also: Array(violations.dropFirst())) }
+            guard let severity, let facts else { throw WorkerProblems.violation(.incomplete(field: "severity"), also: []) }
+            let due = ResponseDue.compute(
+                plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: now, calendar: category.calendar)
+            let numbers = try await connection.query("""
+                INSERT INTO request_counters (tenant_id, last_number) VALUES (tenantdesk_current_tenant(), 1)
+                ON CONFLICT (tenant_id) DO UPDATE SET last_number = request_counters.last_number + 1
+                RETURNING last_number
+                """, logger: logger)
+            var number = 0
+            for try await value in numbers.decode(Int.self) { number = value }
+            let explanation = String(decoding: try JSONCodec.encode(due.explanation), as: UTF8.self)
+            try await connection.query("""
+                UPDATE service_requests SET
+                    status = 'submitted', number = \(number), plan = \(plan.rawValue), queue_id = \(category.queue),
+                    response_target_minutes = \(due.targetMinutes), response_due_at = \(due.dueAt),
+                    response_explanation = \(explanation)::jsonb, submitted_at = \(now), draft_expires_at = NULL,
+                    version = version + 1, updated_at = now()
+                WHERE id = \(id)
+                """, logger: logger)
+            try await RequestTimeline.record(
+                "submitted", request: id, context: context,
+                data: ["number": String(number), "severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)],
+                on: connection, logger: logger)
+            let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            try await Outbox.enqueue(RequestEvent.submitted, record.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            return record.view(side: context.side, now: now)
+        }
+        outbox.wake()
+        return result
+    }
+
+    /// A draft's first-response target if it were submitted now (nil until category and
+    /// severity are chosen).
+    func preview(_ record: RequestRecord, on connection: PostgresConnection) async throws -> ResponseDue? {
+        guard record.status == .draft, let code = record.fields.category, let severity = record.fields.severity,
+              let category = try await catalogue.category(code, on: connection) else { return nil }
+        let plan = try await catalogue.plan(on: connection)
+        let facts = try await catalogue.severity(severity, plan: plan, on: connection)
+        return ResponseDue.compute(plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: Date(), calendar: category.calendar)
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+
+/// Self-help articles suggested before a request is submitted, ranked by full-text match (English
+/// stems and Japanese bigrams) with a boost for the chosen feature, symptom and language; each
+/// suggestion is recorded as a session whose outcome measures deflection.
+struct Suggestions: Sendable {
+    let database: Database
+    let logger: Logger
+
+    static let limit = 5
+
+    func suggest(_ request: SuggestionsMethod.Request) async throws -> SuggestionsMethod.Response {
+        let context = request.context
+        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count <= 20_000 else { throw WorkerProblems.invalid("text must be at most 20000 characters") }
+        let language = request.language.lowercased()
+        guard language.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
+            throw WorkerProblems.invalid("language must be a BCP 47 tag such as en or ja")
+        }
+        let fields = RequestFields(category: request.category, feature: request.feature, symptom: request.symptom)
+        let sessionID = UUID()
+        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
+            let rows = try await connection.query("""
+                WITH q AS (SELECT tenantdesk_search_query(\(text)) AS query)
+                SELECT a.id, a.title, a.url, a.language, left(a.body, 240),
+                       (coalesce(ts_rank(a.search, q.query, 32), 0)
+                        + CASE WHEN a.category_code = \(request.category) THEN 0.2 ELSE 0 END
+                        + CASE WHEN a.feature_code = \(request.feature)::text THEN 0.3 ELSE 0 END
+                        + CASE WHEN a.symptom_code = \(request.symptom)::text THEN 0.5 ELSE 0 END
+                        + CASE WHEN a.language = \(language) THEN 0.2 ELSE 0 END)::float8 AS score
+                FROM kb_articles a, q
+                WHERE a.language IN (\(language), 'en')
+                  AND ((q.query IS NOT NULL AND a.search @@ q.query)
+                       OR (a.category_code = \(request.category) AND a.feature_code = \(request.feature)::text))
+                ORDER BY score DESC, a.id
+                LIMIT \(Self.limit)
+                """, logger: logger)
+            var articles: [SuggestedArticle] = []
+            for try await (id, title, url, articleLanguage, snippet, score) in rows.decode((String, String, String, String, String, Double).self) {
+                articles.append(SuggestedArticle(
+                    id: id, title: title, url: url, language: articleLanguage, snippet: snippet, score: (score * 1000).rounded() / 1000))
+            }
+            try await connection.query("""
+                INSERT INTO suggestion_sessions (id, tenant_id, admin_id, category_code, feature_code, symptom_code, language,
+                                                 query, article_ids)
+                VALUES (\(sessionID), tenantdesk_current_tenant(), \(try context.admin()), \(request.category), \(request.feature),
+                        \(request.symptom), \(language), \(text), \(articles.map(\.id)))
+                """, logger: logger)
+            return .init(sessionID: sessionID.text, articles: articles)
+        }
+    }
+
+    func recordOutcome(_ request: SuggestionOutcomeMethod.Request) async throws -> EmptyResponse {
+        let context = request.context
+        guard ["helped", "continued"].contains(request.outcome) else {
+            throw WorkerProblems.invalid("outcome must be helped or continued")
+        }
+        guard let session = UUID(uuidString: request.sessionID) else { throw WorkerProblems.notFound }
+        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            let rows = try await connection.query("""
+                UPDATE suggestion_sessions SET outcome = \(request.outcome), helpful_article_id = \(request.articleID),
+                    decided_at = now()
+                WHERE id = \(session) AND admin_id = \(try context.admin())
+                  AND (\(request.articleID)::text IS NULL OR \(request.articleID)::text = ANY(article_ids))
+                RETURNING 1
+                """, logger: logger).collect()
+            if rows.isEmpty {
+                let exists = try await connection.query(
+                    "SELECT 1 FROM suggestion_sessions WHERE id = \(session) AND admin_id = \(try context.admin())",
+                    logger: logger).collect()
+                if exists.isEmpty { throw WorkerProblems.notFound }
+                throw WorkerProblems.invalid("articleId is not one of the articles suggested in this session")
+            }
+            return EmptyResponse()
+        }
+    }
+}

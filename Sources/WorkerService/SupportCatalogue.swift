@@ -1,0 +1,139 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// The support catalogue (categories, features, symptoms, severities, targets, calendars) as
+/// the intake wizard and submission use it.
+struct SupportCatalogue: Sendable {
+    let database: Database
+    let logger: Logger
+
+    /// What a category brings to submission.
+    struct Category: Sendable {
+        var code: String
+        var technical: Bool
+        var languages: [String]
+        var plans: [SupportPlan]
+        var queue: String
+        var calendar: BusinessCalendar?
+    }
+
+    /// The tenant's support plan (the transaction is bound to the tenant).
+    func plan(on connection: PostgresConnection) async throws -> SupportPlan {
+        let rows = try await connection.query(
+            "SELECT support_plan FROM tenants WHERE id = tenantdesk_current_tenant()", logger: logger)
+        for try await plan in rows.decode(String.self) {
+            if let plan = SupportPlan(rawValue: plan) { return plan }
+        }
+        throw WorkerProblems.notFound
+    }
+
+    /// Everything the wizard shows before it starts.
+    func intakeOptions(_ context: ActingContext) async throws -> IntakeOptions {
+        try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+            let plan = try await plan(on: connection)
+            var severities: [SeverityOption] = []
+            let severityRows = try await connection.query("""
+                SELECT d.severity, d.name, d.definition, d.requires_phone, d.around_the_clock, t.minutes
+                FROM severity_definitions d JOIN response_targets t ON t.severity = d.severity AND t.plan = \(plan.rawValue)
+                ORDER BY d.severity
+                """, logger: logger)
+            for try await (severity, name, definition, phone, clock, minutes) in severityRows.decode((String, String, String, Bool, Bool, Int).self) {
+                guard let severity = Severity(rawValue: severity) else { continue }
+                severities.append(SeverityOption(
+                    severity: severity, name: name, definition: definition, requiresPhone: phone, aroundTheClock: clock,
+                    targetMinutes: minutes))
+            }
+            var categories: [CategoryOption] = []
+            let categoryRows = try await connection.query("""
+                SELECT c.code, c.name, c.group_name, c.technical, c.languages, c.plans,
+                       k.id, k.time_zone, k.weekly_hours::text
+                FROM support_categories c JOIN support_queues q ON q.id = c.queue_id
+                LEFT JOIN support_calendars k ON k.id = q.calendar_id
+                ORDER BY c.position, c.code
+                """, logger: logger)
+            for try await (code, name, group, technical, languages, plans, calendar, zone, weekly) in categoryRows.decode(
+                (String, String, String, Bool, [String], [String], String?, String?, String?).self
+            ) {
+                var hours: StaffedHours?
+                if let calendar, let zone, let weekly {
+                    hours = StaffedHours(
+                        calendar: calendar, timeZone: zone,
+                        weekly: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)))
+                }
+                categories.append(CategoryOption(
+                    code: code, name: name, group: group, technical: technical,
+                    languages: technical ? languages.filter(IntakeRules.technicalLanguages.contains) : languages,
+                    covered: plans.contains(plan.rawValue), hours: hours))
+            }
+            let rules = [
+                "A name and an email address are required.",
+                "Severity A needs a phone number: someone must be reachable around the clock while support works on it.",
+                "Technical categories are supported in English and Japanese; billing and account categories in more languages.",
+                "The preferred contact method is email or phone; phone needs a number.",
+            ]
+            return IntakeOptions(plan: plan, severities: severities, categories: categories, contactRules: rules)
+        }
+    }
+
+    /// A category's features and their symptoms; 404 for an unknown category.
+    func features(category: String) async throws -> FeaturesMethod.Response {
+        let rows = try await database.client.query("""
+            SELECT f.code, f.name, s.code, s.name
+            FROM support_features f LEFT JOIN support_symptoms s ON s.category_code = f.category_code AND s.feature_code = f.code
+            WHERE f.category_code = \(category)
+            ORDER BY f.position, f.code, s.position, s.code
+            """, logger: logger)
+        var features: [FeaturesMethod.Feature] = []
+        for try await (code, name, symptomCode, symptomName) in rows.decode((String, String, String?, String?).self) {
+            if features.last?.code != code { features.append(.init(code: code, name: name, symptoms: [])) }
+            if let symptomCode, let symptomName {
+                features[features.count - 1].symptoms.append(.init(code: symptomCode, name: symptomName))
+            }
+        }
+        if features.isEmpty { throw WorkerProblems.notFound }
+        return .init(features: features)
+    }
+
+    /// The category as submission needs it; nil when it does not exist.
+    func category(_ code: String, on connection: PostgresConnection) async throws -> Category? {
+        let rows = try await connection.query("""
+            SELECT c.technical, c.languages, c.plans, c.queue_id, k.id, k.name, k.time_zone, k.weekly_hours::text,
+                   ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(k.holidays) d)
+            FROM support_categories c JOIN support_queues q ON q.id = c.queue_id
+            LEFT JOIN support_calendars k ON k.id = q.calendar_id
+            WHERE c.code = \(code)
+            """, logger: logger)
+        for try await (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays) in rows.decode(
+            (Bool, [String], [String], String, String?, String?, String?, String?, [String]?).self
+        ) {
+            var calendar: BusinessCalendar?
+            if let calendarID, let calendarName, let zone, let weekly {
+                calendar = try BusinessCalendar(
+                    id: calendarID, name: calendarName, timeZone: zone,
+                    weeklyHours: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)),
+                    holidays: holidays ?? [])
+            }
+            return Category(
+                code: code, technical: technical, languages: languages, plans: plans.compactMap(SupportPlan.init(rawValue:)),
+                queue: queue, calendar: calendar)
+        }
+        return nil
+    }
+
+    /// Whether the severity needs a phone number, and the plan's target for it.
+    func severity(_ severity: Severity, plan: SupportPlan, on connection: PostgresConnection) async throws -> (requiresPhone: Bool, minutes: Int) {
+        let rows = try await connection.query("""
+            SELECT d.requires_phone, t.minutes FROM severity_definitions d
+            JOIN response_targets t ON t.severity = d.severity AND t.plan = \(plan.rawValue)
+            WHERE d.severity = \(severity.rawValue)
+            """, logger: logger)
+        for try await (phone, minutes) in rows.decode((Bool, Int).self) { return (phone, minutes) }
+        let fallback = ResponseDue.defaultTargets[plan]?[severity] ?? 480
+        return (severity == .a, fallback)
+    }
+}
