@@ -180,7 +180,37 @@ CREATE POLICY tenant_isolation ON idempotency_keys
     USING (tenant_id = tenantdesk_current_tenant())
     WITH CHECK (tenant_id = tenantdesk_current_tenant());
 
-GRANT EXECUTE ON FUNCTION tenantdesk_read_tenants(), tenantdesk_support_audience() TO tenantdesk_app;
+-- The schema owner (admin CLI, and the SECURITY DEFINER housekeeping below) sees every row.
+CREATE POLICY owner_access ON request_counters TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY owner_access ON service_requests TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY owner_access ON request_events TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY owner_access ON request_messages TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY owner_access ON suggestion_sessions TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY owner_access ON idempotency_keys TO CURRENT_USER USING (true) WITH CHECK (true);
+
+-- Housekeeping across tenants: deletes the drafts past their expiry and the idempotency keys
+-- older than 24 hours; returns how many of each. SECURITY DEFINER: it scans every tenant, and
+-- deletes nothing else.
+CREATE FUNCTION tenantdesk_purge_expired(at timestamptz)
+    RETURNS TABLE (drafts bigint, idempotency_keys bigint)
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = public, pg_temp
+    AS $$
+DECLARE
+    purged_drafts bigint;
+    purged_keys bigint;
+BEGIN
+    DELETE FROM service_requests WHERE status = 'draft' AND draft_expires_at < at;
+    GET DIAGNOSTICS purged_drafts = ROW_COUNT;
+    DELETE FROM idempotency_keys k WHERE k.created_at < at - interval '24 hours';
+    GET DIAGNOSTICS purged_keys = ROW_COUNT;
+    RETURN QUERY SELECT purged_drafts, purged_keys;
+END
+$$;
+REVOKE ALL ON FUNCTION tenantdesk_purge_expired(timestamptz) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION tenantdesk_read_tenants(), tenantdesk_support_audience(),
+    tenantdesk_purge_expired(timestamptz) TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE ON request_counters TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON service_requests TO tenantdesk_app;
 GRANT SELECT, INSERT ON request_events, request_messages TO tenantdesk_app;

@@ -33,6 +33,7 @@ public struct WorkerApp: Sendable {
         return [
             database.client, connection,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
+            Housekeeping(database: database, interval: configuration.housekeepingInterval, logger: logger),
             server,
         ]
     }

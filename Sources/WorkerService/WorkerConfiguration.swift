@@ -6,16 +6,23 @@ import Store
 /// - `TD_AMQP_URL`, `TD_AMQP_HEARTBEAT`: RabbitMQ.
 /// - `TD_DATABASE_URL`: PostgreSQL as the non-owner role `tenantdesk_app`.
 /// - `TD_RPC_CONCURRENCY`: RPC requests handled at once (prefetch), 1–256 (default 32).
+/// - `TD_HOUSEKEEPING_INTERVAL_SECONDS`: how often expired drafts and idempotency keys are
+///   deleted, 10–86400 (default 600).
 /// - `TD_LOG_LEVEL`.
 public struct WorkerConfiguration: Sendable {
     public var amqp: AMQPConfiguration
     public var database: DatabaseConfiguration
     public var rpcConcurrency: Int
+    public var housekeepingInterval: Duration
 
-    public init(amqp: AMQPConfiguration, database: DatabaseConfiguration, rpcConcurrency: Int = 32) {
+    public init(
+        amqp: AMQPConfiguration, database: DatabaseConfiguration, rpcConcurrency: Int = 32,
+        housekeepingInterval: Duration = .seconds(600)
+    ) {
         self.amqp = amqp
         self.database = database
         self.rpcConcurrency = rpcConcurrency
+        self.housekeepingInterval = housekeepingInterval
     }
 
     public init(environment: Environment) throws(ConfigurationError) {
@@ -23,6 +30,7 @@ public struct WorkerConfiguration: Sendable {
         self.init(
             amqp: try environment.amqp(connectionName: "tenantdesk-worker"),
             database: try environment.database("TD_DATABASE_URL", default: Defaults.databaseURL, maximumConnections: min(concurrency, 40)),
-            rpcConcurrency: concurrency)
+            rpcConcurrency: concurrency,
+            housekeepingInterval: .seconds(try environment.int("TD_HOUSEKEEPING_INTERVAL_SECONDS", default: 600, in: 10...86_400)))
     }
 }
