@@ -176,6 +176,7 @@ public enum RequestEvent {
     public static let statusChanged = "request.status_changed"
     public static let resolved = "request.resolved"
     public static let closed = "request.closed"
+    public static let attachmentAdded = "request.attachment_added"
 }
 
 /// Body of every `request.*` event.

@@ -179,14 +179,16 @@ public struct MessageView: Codable, Sendable, Equatable {
     }
 }
 
-/// A request with its timeline and messages.
+/// A request with its timeline, messages and attachments.
 public struct ServiceRequestDetail: Codable, Sendable, Equatable {
     public var request: ServiceRequestView
     public var timeline: [TimelineEntry]
     public var messages: [MessageView]
-    public init(request: ServiceRequestView, timeline: [TimelineEntry], messages: [MessageView]) {
+    public var attachments: [AttachmentView]
+    public init(request: ServiceRequestView, timeline: [TimelineEntry], messages: [MessageView], attachments: [AttachmentView]) {
         self.request = request
         self.timeline = timeline
         self.messages = messages
+        self.attachments = attachments
     }
 }

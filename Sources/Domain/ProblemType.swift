@@ -57,4 +57,6 @@ extension ProblemType {
     public static let idempotencyKeyReused = "urn:tenantdesk:problem:idempotency-key-reused"
     /// 409: a call with this Idempotency-Key is still being processed.
     public static let idempotencyInFlight = "urn:tenantdesk:problem:idempotency-in-flight"
+    /// 415: the attachment's content is not on the allow-list (or is an executable or script).
+    public static let attachmentTypeNotAllowed = "urn:tenantdesk:problem:attachment-type-not-allowed"
 }

@@ -9,6 +9,7 @@ struct APIHandler: APIProtocol {
     let rpc: RPCClient
     let readiness: ReadinessCheck
     let decisions: AuthorizationCache
+    let attachmentMaxBytes: Int
 
     func getLiveness(_ input: Operations.GetLiveness.Input) async throws -> Operations.GetLiveness.Output {
         .ok(.init(body: .json(.init(status: .alive))))
@@ -84,9 +85,11 @@ struct APIHandler: APIProtocol {
         return CallContext(principal: try RequestInfo.requirePrincipal(), requestID: info.id, sourceAddress: info.sourceAddress)
     }
 
-    func call<Method: RPCMethod>(_ method: Method.Type, _ request: Method.Request) async throws -> Method.Response {
+    func call<Method: RPCMethod>(
+        _ method: Method.Type, _ request: Method.Request, timeout: Duration? = nil
+    ) async throws -> Method.Response {
         do {
-            return try await rpc.call(method, request)
+            return try await rpc.call(method, request, timeout: timeout)
         } catch {
             throw APIProblem(error)
         }

@@ -90,6 +90,7 @@ extension Components.Schemas.ServiceRequestDetail {
                 .init(id: $0.id, kind: $0.kind, at: $0.at, actor: .init($0.actor), viaRelationshipId: $0.viaRelationshipID,
                       internalOnly: $0.internalOnly, data: .init(additionalProperties: $0.data))
             },
-            messages: detail.messages.map(Components.Schemas.Message.init))
+            messages: detail.messages.map(Components.Schemas.Message.init),
+            attachments: detail.attachments.map(Components.Schemas.Attachment.init))
     }
 }

@@ -40,11 +40,14 @@ public struct Gateway: Sendable {
     ) throws -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(ProblemMiddleware(logger: logger))
-        router.middlewares.add(RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+        router.middlewares.add(RequestLimitsMiddleware(
+            maxBodyBytes: configuration.maxBodyBytes, attachmentMaxBytes: configuration.attachmentMaxBytes))
         router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
-        router.middlewares.add(EntityTagMiddleware())
+        router.middlewares.add(ResponseHeaderMiddleware())
         let readiness = ReadinessCheck(connection: connection, rpc: rpc, keyRing: keyRing, timeout: configuration.readinessTimeout)
-        try APIHandler(rpc: rpc, readiness: readiness, decisions: decisions).registerHandlers(on: router)
+        try APIHandler(
+            rpc: rpc, readiness: readiness, decisions: decisions, attachmentMaxBytes: configuration.attachmentMaxBytes
+        ).registerHandlers(on: router)
         return router
     }
 }

@@ -3,21 +3,32 @@ import HTTPTypes
 import Hummingbird
 
 /// Refuses request bodies over the limit (413) and bodies that are not JSON (415) before any
-/// handler runs, then hands on the collected body.
+/// handler runs, then hands on the collected body. Attachment uploads carry the file itself,
+/// of any media type, up to their own limit.
 struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
+    let attachmentMaxBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard [.post, .put, .patch].contains(request.method) else { return try await next(request, context) }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw Self.tooLarge(maxBodyBytes)
+        let isUpload = request.method == .post && Self.isAttachmentUpload(request.uri.path)
+        let limit = isUpload ? attachmentMaxBytes : maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Self.tooLarge(limit)
         }
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: maxBodyBytes)
+            body = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Self.tooLarge(maxBodyBytes)
+            throw Self.tooLarge(limit)
+        }
+        if isUpload {
+            // The generated route expects application/octet-stream; what the file is, the worker
+            // decides from its bytes.
+            var head = request.head
+            head.headerFields[.contentType] = "application/octet-stream"
+            return try await next(Request(head: head, body: .init(buffer: body)), context)
         }
         if body.readableBytes > 0 {
             let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
@@ -28,6 +39,12 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+
+    /// `/v1/tenants/{tenantId}/requests/{requestId}/attachments`.
+    static func isAttachmentUpload(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 7 && parts[1] == "v1" && parts[2] == "tenants" && parts[4] == "requests" && parts[6] == "attachments"
     }
 
     static func tooLarge(_ limit: Int) -> APIProblem {

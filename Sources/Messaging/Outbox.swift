@@ -47,7 +47,14 @@ public struct OutboxPublisher: Service {
         self.logger = logger
     }
 
+    /// Runs until a graceful shutdown, which also cancels a batch in progress: its rows stay
+    /// unpublished (or are sent twice, which consumers drop by message id), so a process whose
+    /// database or broker is unreachable still stops at once.
     public func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await publishUntilCancelled() }
+    }
+
+    private func publishUntilCancelled() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // A periodic sweep, also after a failed attempt.
@@ -58,11 +65,13 @@ public struct OutboxPublisher: Service {
             }
             group.addTask {
                 var lastCleanup = ContinuousClock.now
-                for await _ in outbox.wakeups.cancelOnGracefulShutdown() {
+                for await _ in outbox.wakeups {
                     do {
                         while try await publishBatch() == 100 {}
+                    } catch is CancellationError {
+                        return
                     } catch {
-                        logger.warning("outbox publish failed; retrying", metadata: ["error": "\(error)"])
+                        logger.warning("outbox publish failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
                     }
                     if ContinuousClock.now - lastCleanup > .seconds(3600) {
                         lastCleanup = .now

@@ -6,23 +6,28 @@ import Store
 
 /// Deletes drafts past their expiry and idempotency keys older than 24 hours, every
 /// `interval`, across tenants (`tenantdesk_purge_expired`). Several workers may run it: each
-/// deletion is idempotent.
+/// deletion is idempotent. A graceful shutdown cancels a purge in progress (it rolls back and
+/// is done again later), so a worker whose database is unreachable still stops at once.
 struct Housekeeping: Service {
     let database: Database
     let interval: Duration
     let logger: Logger
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let (drafts, keys) = try await purge(at: Date())
-                if drafts + keys > 0 {
-                    logger.info("housekeeping", metadata: ["drafts": "\(drafts)", "idempotency_keys": "\(keys)"])
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let (drafts, keys) = try await purge(at: Date())
+                    if drafts + keys > 0 {
+                        logger.info("housekeeping", metadata: ["drafts": "\(drafts)", "idempotency_keys": "\(keys)"])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("housekeeping failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 }
-            } catch {
-                logger.warning("housekeeping failed; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: interval)
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

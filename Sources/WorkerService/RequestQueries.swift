@@ -43,7 +43,9 @@ struct RequestQueries: Sendable {
             let record = try await Self.load(id, context: context, forUpdate: false, on: connection, logger: logger)
             let timeline = try await RequestTimeline.entries(of: id, on: connection, logger: logger)
             let messages = try await RequestThread.messages(of: id, on: connection, logger: logger)
-            return ServiceRequestDetail(request: record.view(side: context.side, now: Date()), timeline: timeline, messages: messages)
+            let attachments = try await RequestAttachments.list(of: id, on: connection, logger: logger)
+            return ServiceRequestDetail(
+                request: record.view(side: context.side, now: Date()), timeline: timeline, messages: messages, attachments: attachments)
         }
     }
 

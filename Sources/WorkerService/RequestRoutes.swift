@@ -10,14 +10,16 @@ struct RequestRoutes: Sendable {
     let requests: ServiceRequests
     let queries: RequestQueries
     let thread: RequestThread
+    let attachments: RequestAttachments
 
-    init(database: Database, outbox: Outbox, logger: Logger) {
+    init(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) {
         let idempotency = Idempotency(database: database, logger: logger)
         catalogue = SupportCatalogue(database: database, logger: logger)
         suggestions = Suggestions(database: database, logger: logger)
         requests = ServiceRequests(database: database, catalogue: catalogue, idempotency: idempotency, outbox: outbox, logger: logger)
         queries = RequestQueries(database: database, logger: logger)
         thread = RequestThread(database: database, idempotency: idempotency, outbox: outbox, logger: logger)
+        attachments = RequestAttachments(database: database, idempotency: idempotency, outbox: outbox, limits: limits, logger: logger)
     }
 
     func register(on router: inout RPCRouter) {
@@ -32,5 +34,7 @@ struct RequestRoutes: Sendable {
         router.on(ListRequestsMethod.self) { try await queries.list($0) }
         router.on(AddMessageMethod.self) { try await thread.addMessage($0) }
         router.on(TransitionRequestMethod.self) { try await thread.transition($0) }
+        router.on(UploadAttachmentMethod.self) { try await attachments.upload($0) }
+        router.on(DownloadAttachmentMethod.self) { try await attachments.download($0) }
     }
 }

@@ -24,7 +24,7 @@ public struct WorkerApp: Sendable {
         let database = Database(configuration: configuration.database, logger: logger)
         let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.worker, logger: logger)
         let outbox = Outbox()
-        let router = Self.router(database: database, outbox: outbox, logger: logger)
+        let router = Self.router(database: database, outbox: outbox, limits: configuration.attachmentLimits, logger: logger)
         let server = AMQPRPCServer(
             connection: connection, queue: RPCQueue.worker, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
         ) { message in
@@ -42,7 +42,7 @@ public struct WorkerApp: Sendable {
         try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 
-    static func router(database: Database, outbox: Outbox, logger: Logger) -> RPCRouter {
+    static func router(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) -> RPCRouter {
         let directory = PhoneDirectory(database: database)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
         var router = RPCRouter(logger: logger)
@@ -59,7 +59,7 @@ public struct WorkerApp: Sendable {
             return PhoneNumbersMethod.Response(entries: try await directory.lines(country: country))
         }
         router.on(WorkerPingMethod.self) { _ in PingResponse(service: "worker", instance: instance) }
-        RequestRoutes(database: database, outbox: outbox, logger: logger).register(on: &router)
+        RequestRoutes(database: database, outbox: outbox, limits: limits, logger: logger).register(on: &router)
         return router
     }
 }

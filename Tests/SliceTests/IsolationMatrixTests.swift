@@ -129,6 +129,12 @@ struct IsolationMatrixTests {
                   body: #"{"body":"hello"}"#, action: "request.comment", allowed: { _ in 404 }),
             Probe(operation: "transitionRequest", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/transitions" },
                   body: #"{"transition":"withdraw"}"#, action: "request.close", allowed: { _ in 404 }),
+            Probe(operation: "uploadAttachment", method: .post,
+                  path: { "/v1/tenants/\($0)/requests/\(unknown)/attachments?filename=notes.txt" }, body: "plain text notes",
+                  action: "request.comment", allowed: { _ in 404 }),
+            Probe(operation: "downloadAttachment", method: .get,
+                  path: { "/v1/tenants/\($0)/requests/\(unknown)/attachments/\(unknown)" }, action: "request.read",
+                  allowed: { _ in 404 }),
         ]
     }
 
@@ -166,7 +172,7 @@ struct IsolationMatrixTests {
             .union(Self.publicOperations)
         #expect(documented.subtracting(covered).isEmpty, "not in the isolation matrix: \(documented.subtracting(covered).sorted())")
         #expect(covered.subtracting(documented).isEmpty, "in the matrix but not documented: \(covered.subtracting(documented).sorted())")
-        #expect(documented.count >= 38)
+        #expect(documented.count >= 40)
     }
 
     @Test("each cell answers exactly as the capability table says, and denials leak nothing")
@@ -221,7 +227,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 25 + 10 * 9)
+            #expect(cells == 10 * 3 * 27 + 10 * 9)
         }
     }
 }

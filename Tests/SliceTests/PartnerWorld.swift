@@ -16,6 +16,8 @@ struct API: Sendable {
         var contentType: String?
         var retryAfter: String?
         var etag: String? = nil
+        var headers: HTTPFields = [:]
+        var bytes: [UInt8] = []
 
         func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
@@ -46,6 +48,24 @@ struct API: Sendable {
             Reply(status: Int(response.status.code), body: String(buffer: response.body),
                   contentType: response.headers[.contentType], retryAfter: response.headers[.retryAfter],
                   etag: response.headers[.eTag])
+        }
+    }
+
+    /// Sends raw bytes (an attachment upload); the reply keeps the raw body and all headers.
+    func sendBytes(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, bytes: [UInt8]? = nil, contentType: String? = nil,
+        headers extra: [String: String] = [:]
+    ) async throws -> Reply {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let contentType { headers[.contentType] = contentType }
+        for (name, value) in extra {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) }) { response in
+            Reply(status: Int(response.status.code), body: String(decoding: response.body.readableBytesView, as: UTF8.self),
+                  contentType: response.headers[.contentType], retryAfter: response.headers[.retryAfter],
+                  etag: response.headers[.eTag], headers: response.headers, bytes: Array(response.body.readableBytesView))
         }
     }
 

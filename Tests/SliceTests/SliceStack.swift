@@ -76,7 +76,9 @@ actor SliceStack {
         roles.signingKeyReloadInterval = .milliseconds(500)
         roles.signingKeyGrace = .seconds(2)
         services += try RoleServiceApp(configuration: roles, logger: logger).services()
-        services += try WorkerApp(configuration: WorkerConfiguration(amqp: amqp, database: app), logger: logger).services()
+        services += try WorkerApp(configuration: WorkerConfiguration(
+            amqp: amqp, database: app, attachmentLimits: AttachmentLimits(perFile: Self.attachmentMaxBytes, perRequest: 600 << 10)
+        ), logger: logger).services()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         Task.detached { try await group.run() }
 
@@ -87,11 +89,16 @@ actor SliceStack {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// Small attachment limits, so that the tests reach them: 256 KiB per file, 600 KiB per request.
+    static let attachmentMaxBytes = 256 << 10
+
     /// A gateway configured for tests: an ephemeral port, a small body limit, short deadlines.
     static func gatewayConfiguration(_ environment: Environment) -> GatewayConfiguration {
         var amqp = environment.amqp
         amqp.connectionName = "slice-gateway"
-        return GatewayConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: 4096, rpcTimeout: .seconds(5), amqp: amqp)
+        var configuration = GatewayConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: 4096, rpcTimeout: .seconds(5), amqp: amqp)
+        configuration.attachmentMaxBytes = attachmentMaxBytes
+        return configuration
     }
 }
 
