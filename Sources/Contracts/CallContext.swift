@@ -75,3 +75,36 @@ public struct AuthorizationChanged: Codable, Sendable {
     public var tenantIDs: [String]
     public init(tenantIDs: [String]) { self.tenantIDs = tenantIDs }
 }
+
+/// `roles.reachable-tenants.v1`: the customer tenants in which a partner admin may do `action`
+/// through its delegations now (the partner's list across customers).
+public enum ReachableTenantsMethod: RPCMethod {
+    public static let name = "roles.reachable-tenants.v1"
+    public static let queue = RPCQueue.roles
+
+    public struct Request: Codable, Sendable {
+        public var principal: Principal
+        public var action: Action
+        public init(principal: Principal, action: Action) {
+            self.principal = principal
+            self.action = action
+        }
+    }
+
+    public struct Response: Codable, Sendable {
+        public var tenants: [ReachableTenant]
+        public init(tenants: [ReachableTenant]) { self.tenants = tenants }
+    }
+}
+
+/// A customer tenant reachable through a delegation.
+public struct ReachableTenant: Codable, Sendable, Equatable {
+    public var tenantID: String
+    public var name: String
+    public var relationshipID: String
+    public init(tenantID: String, name: String, relationshipID: String) {
+        self.tenantID = tenantID
+        self.name = name
+        self.relationshipID = relationshipID
+    }
+}

@@ -92,11 +92,24 @@ public enum ListRequestsMethod: RPCMethod {
         public var sort: String
         public var cursor: String?
         public var limit: Int
+        /// Which tenants: the one acted in (default), a partner's customers, or every customer
+        /// (the support queues).
+        public var scope: ListScope
+        /// Narrows a partner's or support's list to one customer tenant.
+        public var customer: String?
+        /// Support queues: one queue, and `me`, `unassigned` or an administrator id.
+        public var queue: String?
+        public var assignee: String?
         public init(
             context: ActingContext, statuses: [RequestStatus]?, severities: [Severity]?, category: String?, requestedByMe: Bool,
             text: String?, createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?, sort: String,
-            cursor: String?, limit: Int
+            cursor: String?, limit: Int, scope: ListScope = .tenant, customer: String? = nil, queue: String? = nil,
+            assignee: String? = nil
         ) {
+            self.scope = scope
+            self.customer = customer
+            self.queue = queue
+            self.assignee = assignee
             self.context = context
             self.statuses = statuses
             self.severities = severities
@@ -123,6 +136,16 @@ public enum ListRequestsMethod: RPCMethod {
             self.counts = counts
         }
     }
+}
+
+/// The tenants a list covers.
+public enum ListScope: Codable, Sendable, Equatable {
+    /// The tenant acted in.
+    case tenant
+    /// These customer tenants (a partner's delegations that allow reading requests).
+    case customers([String])
+    /// Every customer tenant: the support queues.
+    case support
 }
 
 /// `worker.requests.message.v1`: adds a message (support may add internal notes).
@@ -177,6 +200,11 @@ public enum RequestEvent {
     public static let resolved = "request.resolved"
     public static let closed = "request.closed"
     public static let attachmentAdded = "request.attachment_added"
+    public static let assigned = "request.assigned"
+    public static let escalated = "request.escalated"
+    public static let severityChanged = "request.severity_changed"
+    public static let severityProposed = "request.severity_proposed"
+    public static let surveyAnswered = "request.survey_answered"
 }
 
 /// Body of every `request.*` event.

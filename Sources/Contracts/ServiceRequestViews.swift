@@ -108,6 +108,9 @@ public struct ServiceRequestView: Codable, Sendable, Equatable {
     public var version: Int
     /// What the caller may do next.
     public var allowedTransitions: [RequestTransition]
+    /// When and why support escalated it to a support manager (shown to support only).
+    public var escalatedAt: Date?
+    public var escalationReason: String?
 
     public init(
         id: String, tenantID: String, tenantName: String?, number: Int?, status: RequestStatus, fields: RequestFields,
@@ -185,10 +188,17 @@ public struct ServiceRequestDetail: Codable, Sendable, Equatable {
     public var timeline: [TimelineEntry]
     public var messages: [MessageView]
     public var attachments: [AttachmentView]
-    public init(request: ServiceRequestView, timeline: [TimelineEntry], messages: [MessageView], attachments: [AttachmentView]) {
+    public var severityChanges: [SeverityChangeView]
+    public var survey: SurveyView?
+    public init(
+        request: ServiceRequestView, timeline: [TimelineEntry], messages: [MessageView], attachments: [AttachmentView],
+        severityChanges: [SeverityChangeView], survey: SurveyView?
+    ) {
         self.request = request
         self.timeline = timeline
         self.messages = messages
         self.attachments = attachments
+        self.severityChanges = severityChanges
+        self.survey = survey
     }
 }

@@ -45,12 +45,8 @@ extension APIHandler {
     func listRequests(_ input: Operations.ListRequests.Input) async throws -> Operations.ListRequests.Output {
         let context = try await acting(.requestRead, in: input.path.tenantId)
         let query = input.query
-        var statuses: [RequestStatus]?
-        if let raw = query.status {
-            statuses = raw == "all" ? RequestStatus.allCases : try list(raw, of: RequestStatus.self, name: "status")
-        }
         let response = try await call(ListRequestsMethod.self, .init(
-            context: context, statuses: statuses,
+            context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: query.requestedByMe ?? false, text: query.q,
             createdFrom: query.createdFrom, createdTo: query.createdTo, updatedFrom: query.updatedFrom, updatedTo: query.updatedTo,

@@ -70,7 +70,8 @@ extension Components.Schemas.ServiceRequest {
             resolvedAt: request.resolvedAt, resolutionSummary: request.resolutionSummary, closedAt: request.closedAt,
             draftExpiresAt: request.draftExpiresAt, createdAt: request.createdAt, updatedAt: request.updatedAt,
             version: request.version,
-            allowedTransitions: request.allowedTransitions.compactMap { .init(rawValue: $0.rawValue) })
+            allowedTransitions: request.allowedTransitions.compactMap { .init(rawValue: $0.rawValue) },
+            escalatedAt: request.escalatedAt, escalationReason: request.escalationReason)
     }
 }
 
@@ -91,6 +92,8 @@ extension Components.Schemas.ServiceRequestDetail {
                       internalOnly: $0.internalOnly, data: .init(additionalProperties: $0.data))
             },
             messages: detail.messages.map(Components.Schemas.Message.init),
-            attachments: detail.attachments.map(Components.Schemas.Attachment.init))
+            attachments: detail.attachments.map(Components.Schemas.Attachment.init),
+            severityChanges: detail.severityChanges.map(Components.Schemas.SeverityChange.init),
+            survey: detail.survey.map { .init(rating: $0.rating, comment: $0.comment, answeredAt: $0.answeredAt) })
     }
 }

@@ -81,6 +81,7 @@ struct RolesRPCService: Service {
         let apiKeys = APIKeyService(store: store, directory: directory, signer: signer)
         let relationships = RelationshipService(store: store)
         let audit = AuditService(store: store)
+        let reachable = ReachableTenants(database: database, authorizer: authorizer, logger: logger)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
 
         var router = RPCRouter(logger: logger)
@@ -91,6 +92,7 @@ struct RolesRPCService: Service {
         router.on(SigningKeysMethod.self) { _ in SigningKeysMethod.Response(keys: signer.publicKeys) }
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
         router.on(AuthorizeMethod.self) { try await authorizer.decideWithExpiry($0) }
+        router.on(ReachableTenantsMethod.self) { try await reachable.list($0) }
         router.on(ListTenantsMethod.self) { try await tenants.list($0) }
         router.on(GetTenantMethod.self) { try await tenants.get($0) }
         router.on(CreateTenantMethod.self) { try await tenants.create($0) }

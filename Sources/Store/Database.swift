@@ -80,17 +80,22 @@ public struct Database: Sendable {
     /// Runs `body` in a transaction bound to `tenantID` for the support organisation when
     /// `supportAudience` (then internal notes are visible and writable), and able to read the
     /// service requests of `readTenants` too (a partner's list across its customers).
+    /// With `supportScope`, the transaction also reads every customer's requests (the support
+    /// queues); only for a caller allowed `support.work` in the vendor tenant.
     public func withTenantTransaction<Result: Sendable>(
-        _ tenantID: UUID, supportAudience: Bool, readTenants: [UUID] = [], _ body: (PostgresConnection) async throws -> Result
+        _ tenantID: UUID, supportAudience: Bool, readTenants: [UUID] = [], supportScope: Bool = false,
+        _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await Self.unwrapping {
             try await client.withTransaction(logger: logger) { connection in
                 let audience = supportAudience ? "support" : "customer"
                 let listed = readTenants.map { $0.uuidString.lowercased() }.joined(separator: ",")
+                let scope = supportScope ? "all" : ""
                 try await connection.query("""
                     SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true),
                            set_config('tenantdesk.audience', \(audience), true),
-                           set_config('tenantdesk.read_tenant_ids', \(listed), true)
+                           set_config('tenantdesk.read_tenant_ids', \(listed), true),
+                           set_config('tenantdesk.support_scope', \(scope), true)
                     """, logger: logger)
                 return try await body(connection)
             }

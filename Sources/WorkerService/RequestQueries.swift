@@ -44,8 +44,11 @@ struct RequestQueries: Sendable {
             let timeline = try await RequestTimeline.entries(of: id, on: connection, logger: logger)
             let messages = try await RequestThread.messages(of: id, on: connection, logger: logger)
             let attachments = try await RequestAttachments.list(of: id, on: connection, logger: logger)
+            let changes = try await SeverityChanges.list(of: id, on: connection, logger: logger)
+            let survey = try await Surveys.load(of: id, on: connection, logger: logger)
             return ServiceRequestDetail(
-                request: record.view(side: context.side, now: Date()), timeline: timeline, messages: messages, attachments: attachments)
+                request: record.view(side: context.side, now: Date()), timeline: timeline, messages: messages, attachments: attachments,
+                severityChanges: changes, survey: survey)
         }
     }
 
@@ -69,8 +72,36 @@ struct RequestQueries: Sendable {
         let admin = try context.admin()
         let statuses = (request.statuses ?? RequestStatus.allCases.filter(\.isUnresolved)).map(\.rawValue)
 
+        var readTenants: [UUID] = []
+        var customer: UUID?
+        if let raw = request.customer {
+            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("customer is not a tenant id") }
+            customer = id
+        }
+        switch request.scope {
+        case .tenant: break
+        case .customers(let ids): readTenants = ids.compactMap(UUID.init(uuidString:))
+        case .support:
+            guard context.side == .support else { throw WorkerProblems.notFound }
+        }
+
         /// Appends the filters every part shares (all but status).
         func appendFilters(to query: inout QueryBuilder) {
+            // The tenants, explicitly: row-level security is the second wall, not the filter.
+            switch request.scope {
+            case .tenant: query.append("r.tenant_id = tenantdesk_current_tenant() AND ")
+            case .customers: query.append("r.tenant_id = ANY(\(query.bind(readTenants))) AND ")
+            case .support: break
+            }
+            if let customer { query.append("r.tenant_id = \(query.bind(customer)) AND ") }
+            if let queue = request.queue { query.append("r.queue_id = \(query.bind(queue)) AND ") }
+            switch request.assignee {
+            case nil: break
+            case "unassigned": query.append("r.assigned_to IS NULL AND ")
+            case "me": query.append("r.assigned_to = \(query.bind(admin)) AND ")
+            case let other?:
+                query.append("r.assigned_to = \(query.bind(UUID(uuidString: other) ?? UUID())) AND ")
+            }
             Self.appendVisible(context, to: &query)
             if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
             if let category = request.category { query.append(" AND r.category_code = \(query.bind(category))") }
@@ -92,7 +123,10 @@ struct RequestQueries: Sendable {
             if let to = request.updatedTo { query.append(" AND r.updated_at < \(query.bind(to))") }
         }
 
-        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+        return try await database.withTenantTransaction(
+            try context.tenant(), supportAudience: context.supportAudience, readTenants: readTenants,
+            supportScope: request.scope == .support
+        ) { connection in
             var page = QueryBuilder("SELECT \(RequestRecord.columns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
             appendFilters(to: &page)
             page.append(" AND r.status = ANY(\(page.bind(statuses)))")

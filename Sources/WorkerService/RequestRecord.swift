@@ -31,6 +31,8 @@ struct RequestRecord: Sendable {
     var createdAt: Date
     var updatedAt: Date
     var version: Int
+    var escalatedAt: Date?
+    var escalationReason: String?
 
     /// The columns `init(row:)` reads, for `SELECT ... FROM service_requests r`.
     static let columns = """
@@ -40,7 +42,7 @@ struct RequestRecord: Sendable {
         r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
         r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
         r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
-        r.created_at, r.updated_at, r.version
+        r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
         """
 
     init(row: PostgresRow) throws {
@@ -91,6 +93,8 @@ struct RequestRecord: Sendable {
         createdAt = try value("created_at")
         updatedAt = try value("updated_at")
         version = try value("version", Int.self)
+        escalatedAt = try value("escalated_at")
+        escalationReason = try value("escalation_reason")
     }
 
     /// The view for a caller on `side`; `preview` is a draft's target if submitted now.
@@ -106,7 +110,7 @@ struct RequestRecord: Sendable {
                 targetMinutes: preview.targetMinutes, dueAt: preview.dueAt, status: "preview", firstResponseAt: nil,
                 explanation: preview.explanation)
         }
-        return ServiceRequestView(
+        var view = ServiceRequestView(
             id: id.text, tenantID: tenantID.text, tenantName: tenantName, number: number, status: status, fields: fields,
             requestedBy: ActorView(adminID: requestedBy.text, name: requestedByName, side: RequestSide.customer.rawValue),
             viaRelationshipID: viaRelationship?.text, queue: queue,
@@ -115,6 +119,11 @@ struct RequestRecord: Sendable {
             resolutionSummary: resolutionSummary, closedAt: closedAt, draftExpiresAt: draftExpiresAt, createdAt: createdAt,
             updatedAt: updatedAt, version: version,
             allowedTransitions: RequestLifecycle.allowed(from: status, by: side, resolvedAt: resolvedAt, now: now))
+        if side == .support {
+            view.escalatedAt = escalatedAt
+            view.escalationReason = escalationReason
+        }
+        return view
     }
 
     /// The body of the `request.*` events about this request.

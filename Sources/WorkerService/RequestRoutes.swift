@@ -11,6 +11,9 @@ struct RequestRoutes: Sendable {
     let queries: RequestQueries
     let thread: RequestThread
     let attachments: RequestAttachments
+    let support: SupportWork
+    let severities: SeverityChanges
+    let surveys: Surveys
 
     init(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) {
         let idempotency = Idempotency(database: database, logger: logger)
@@ -20,6 +23,9 @@ struct RequestRoutes: Sendable {
         queries = RequestQueries(database: database, logger: logger)
         thread = RequestThread(database: database, idempotency: idempotency, outbox: outbox, logger: logger)
         attachments = RequestAttachments(database: database, idempotency: idempotency, outbox: outbox, limits: limits, logger: logger)
+        support = SupportWork(database: database, outbox: outbox, logger: logger)
+        severities = SeverityChanges(database: database, catalogue: catalogue, outbox: outbox, logger: logger)
+        surveys = Surveys(database: database, outbox: outbox, logger: logger)
     }
 
     func register(on router: inout RPCRouter) {
@@ -36,5 +42,11 @@ struct RequestRoutes: Sendable {
         router.on(TransitionRequestMethod.self) { try await thread.transition($0) }
         router.on(UploadAttachmentMethod.self) { try await attachments.upload($0) }
         router.on(DownloadAttachmentMethod.self) { try await attachments.download($0) }
+        router.on(AssignRequestMethod.self) { try await support.assign($0) }
+        router.on(EscalateRequestMethod.self) { try await support.escalate($0) }
+        router.on(ChangeSeverityMethod.self) { try await severities.change($0) }
+        router.on(DecideSeverityMethod.self) { try await severities.decide($0) }
+        router.on(AnswerSurveyMethod.self) { try await surveys.answer($0) }
+        router.on(SurveySummaryMethod.self) { try await surveys.summary($0) }
     }
 }

@@ -31,6 +31,8 @@ struct IsolationMatrixTests {
         var action: String
         /// Status when allowed, for the target tenant.
         var allowed: (String) -> Int
+        /// Status when allowed, when it also depends on who calls.
+        var allowedFor: ((Caller, String) -> Int)? = nil
     }
 
     static let tenantAdmin: Set<String> = ["tenant.read", "request.create", "request.read", "request.comment", "request.close",
@@ -135,6 +137,21 @@ struct IsolationMatrixTests {
             Probe(operation: "downloadAttachment", method: .get,
                   path: { "/v1/tenants/\($0)/requests/\(unknown)/attachments/\(unknown)" }, action: "request.read",
                   allowed: { _ in 404 }),
+            // A partner's list across its customers is asked in its own tenant only.
+            Probe(operation: "listCustomerRequests", method: .get, path: { "/v1/tenants/\($0)/customer-requests" },
+                  action: "tenant.read", allowed: { _ in 200 }, allowedFor: { caller, tenant in tenant == caller.home ? 200 : 403 }),
+            // The engineer takes the request itself (assigning someone else needs support.manage).
+            Probe(operation: "assignRequest", method: .put, path: { "/v1/tenants/\($0)/requests/\(unknown)/assignee" },
+                  body: #"{"admin_id":"\#(w.engineerID)"}"#, action: "support.work", allowed: { _ in 404 }),
+            Probe(operation: "escalateRequest", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/escalations" },
+                  body: #"{"reason":"customer is down"}"#, action: "support.work", allowed: { _ in 404 }),
+            Probe(operation: "changeSeverity", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/severity-changes" },
+                  body: #"{"severity":"A","reason":"outage"}"#, action: "request.comment", allowed: { _ in 404 }),
+            Probe(operation: "decideSeverityChange", method: .post,
+                  path: { "/v1/tenants/\($0)/requests/\(unknown)/severity-changes/\(unknown)/decision" },
+                  body: #"{"decision":"accept"}"#, action: "support.work", allowed: { _ in 404 }),
+            Probe(operation: "answerSurvey", method: .put, path: { "/v1/tenants/\($0)/requests/\(unknown)/survey" },
+                  body: #"{"rating":5}"#, action: "request.read", allowed: { _ in 404 }),
         ]
     }
 
@@ -152,6 +169,10 @@ struct IsolationMatrixTests {
             ("logout", .post, "/v1/auth/logout", #"{"refresh_token":"tdr_unknown"}"#, authenticated(204)),
             ("listPhoneNumbers", .get, "/v1/support/phone-numbers", nil, authenticated(200)),
             ("listFeatures", .get, "/v1/support/categories/enrollment/features", nil, authenticated(200)),
+            ("listSupportRequests", .get, "/v1/support/requests", nil,
+             { $0.token == nil ? 401 : ($0.label == "support engineer" ? 200 : 403) }),
+            // Support managers only; the matrix has none (the support-work tests have one).
+            ("getSurveySummary", .get, "/v1/support/survey-summary", nil, authenticated(403)),
         ]
     }
 
@@ -172,7 +193,7 @@ struct IsolationMatrixTests {
             .union(Self.publicOperations)
         #expect(documented.subtracting(covered).isEmpty, "not in the isolation matrix: \(documented.subtracting(covered).sorted())")
         #expect(covered.subtracting(documented).isEmpty, "in the matrix but not documented: \(covered.subtracting(documented).sorted())")
-        #expect(documented.count >= 40)
+        #expect(documented.count >= 48)
     }
 
     @Test("each cell answers exactly as the capability table says, and denials leak nothing")
@@ -200,7 +221,7 @@ struct IsolationMatrixTests {
                             let allowed = probe.action == "delegation.any"
                                 ? !granted.isDisjoint(with: ["delegation.manage", "delegation.approve"])
                                 : granted.contains(probe.action)
-                            expected = allowed ? probe.allowed(tenant) : 403
+                            expected = allowed ? (probe.allowedFor?(caller, tenant) ?? probe.allowed(tenant)) : 403
                         } else {
                             expected = 404
                         }
@@ -227,7 +248,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 27 + 10 * 9)
+            #expect(cells == 10 * 3 * 33 + 10 * 11)
         }
     }
 }

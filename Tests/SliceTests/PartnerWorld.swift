@@ -122,13 +122,14 @@ struct PartnerWorld: Sendable {
     var paToken: String, pbToken: String
     var paID: String, pbID: String
     var names: [String: String]
+    var engineerID = ""
 
     static func build(_ api: API, environment: SliceStack.Environment) async throws -> PartnerWorld {
         let suffix = String(UUID().uuidString.prefix(8)).lowercased()
         let op = try await api.login(SliceStack.operatorEmail, SliceStack.operatorPassword).access
         let vendor = try await api.send(.get, "/v1/me", token: op).string("tenant_id")
         let engineer = Member("Eve", "support_engineer", suffix)
-        _ = try await api.createAdmin(op, tenant: vendor, engineer)
+        let engineerID = try await api.createAdmin(op, tenant: vendor, engineer)
 
         var names: [String: String] = [:]
         func tenant(_ kind: String, _ label: String, _ admin: Member) async throws -> String {
@@ -189,6 +190,6 @@ struct PartnerWorld: Sendable {
             ta1Token: ta1Token, sa1Token: try await api.login(sa1.email, Member.password).access,
             ta2Token: try await api.login(ta2.email, Member.password).access,
             paToken: paToken, pbToken: try await api.login(pb.email, Member.password).access,
-            paID: paID, pbID: pbID, names: names)
+            paID: paID, pbID: pbID, names: names, engineerID: engineerID)
     }
 }

@@ -1,0 +1,175 @@
+import Domain
+import Foundation
+
+/// `worker.requests.assign.v1`: support takes a request, or a manager assigns it.
+public enum AssignRequestMethod: RPCMethod {
+    public static let name = "worker.requests.assign.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        /// A support engineer or manager of the vendor tenant.
+        public var assigneeID: String
+        public init(context: ActingContext, requestID: String, assigneeID: String) {
+            self.context = context
+            self.requestID = requestID
+            self.assigneeID = assigneeID
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
+/// `worker.requests.escalate.v1`: support escalates a request to a support manager.
+public enum EscalateRequestMethod: RPCMethod {
+    public static let name = "worker.requests.escalate.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var reason: String
+        public init(context: ActingContext, requestID: String, reason: String) {
+            self.context = context
+            self.requestID = requestID
+            self.reason = reason
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
+/// A severity change: applied at once when support makes it, proposed when the customer asks.
+public struct SeverityChangeView: Codable, Sendable, Equatable {
+    public var id: String
+    public var from: Severity
+    public var to: Severity
+    public var reason: String
+    /// `proposed`, `accepted`, `declined` or `applied`.
+    public var status: String
+    public var requestedBy: ActorView
+    public var viaRelationshipID: String?
+    public var requestedAt: Date
+    public var decidedBy: ActorView?
+    public var decisionReason: String?
+    public var decidedAt: Date?
+    public init(
+        id: String, from: Severity, to: Severity, reason: String, status: String, requestedBy: ActorView, viaRelationshipID: String?,
+        requestedAt: Date, decidedBy: ActorView?, decisionReason: String?, decidedAt: Date?
+    ) {
+        self.id = id
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.status = status
+        self.requestedBy = requestedBy
+        self.viaRelationshipID = viaRelationshipID
+        self.requestedAt = requestedAt
+        self.decidedBy = decidedBy
+        self.decisionReason = decisionReason
+        self.decidedAt = decidedAt
+    }
+}
+
+/// `worker.requests.severity.v1`: changes (support) or proposes (customer) a severity.
+public enum ChangeSeverityMethod: RPCMethod {
+    public static let name = "worker.requests.severity.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var severity: Severity
+        public var reason: String
+        public init(context: ActingContext, requestID: String, severity: Severity, reason: String) {
+            self.context = context
+            self.requestID = requestID
+            self.severity = severity
+            self.reason = reason
+        }
+    }
+    public typealias Response = SeverityChangeView
+}
+
+/// `worker.requests.severity-decision.v1`: support accepts or declines a customer's proposal.
+public enum DecideSeverityMethod: RPCMethod {
+    public static let name = "worker.requests.severity-decision.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var changeID: String
+        public var accept: Bool
+        public var reason: String?
+        public init(context: ActingContext, requestID: String, changeID: String, accept: Bool, reason: String?) {
+            self.context = context
+            self.requestID = requestID
+            self.changeID = changeID
+            self.accept = accept
+            self.reason = reason
+        }
+    }
+    public typealias Response = SeverityChangeView
+}
+
+/// The requester's rating of a resolved request.
+public struct SurveyView: Codable, Sendable, Equatable {
+    public var rating: Int
+    public var comment: String?
+    public var answeredAt: Date
+    public init(rating: Int, comment: String?, answeredAt: Date) {
+        self.rating = rating
+        self.comment = comment
+        self.answeredAt = answeredAt
+    }
+}
+
+/// `worker.requests.survey.v1`: the requester rates a resolved request, once.
+public enum AnswerSurveyMethod: RPCMethod {
+    public static let name = "worker.requests.survey.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        public var rating: Int
+        public var comment: String?
+        public init(context: ActingContext, requestID: String, rating: Int, comment: String?) {
+            self.context = context
+            self.requestID = requestID
+            self.rating = rating
+            self.comment = comment
+        }
+    }
+    public typealias Response = SurveyView
+}
+
+/// `worker.surveys.summary.v1`: average ratings per queue and per engineer, for managers.
+public enum SurveySummaryMethod: RPCMethod {
+    public static let name = "worker.surveys.summary.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var since: Date?
+        public init(context: ActingContext, since: Date?) {
+            self.context = context
+            self.since = since
+        }
+    }
+    public struct Response: Codable, Sendable, Equatable {
+        public var byQueue: [Group]
+        public var byEngineer: [Group]
+        public init(byQueue: [Group], byEngineer: [Group]) {
+            self.byQueue = byQueue
+            self.byEngineer = byEngineer
+        }
+    }
+    public struct Group: Codable, Sendable, Equatable {
+        /// The queue id, or the engineer's administrator id.
+        public var key: String
+        public var name: String?
+        public var responses: Int
+        public var averageRating: Double
+        public init(key: String, name: String?, responses: Int, averageRating: Double) {
+            self.key = key
+            self.name = name
+            self.responses = responses
+            self.averageRating = averageRating
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// What support does to a request besides answering: take or assign it, and escalate it to a
+/// support manager.
+struct SupportWork: Sendable {
+    let database: Database
+    let outbox: Outbox
+    let logger: Logger
+
+    func assign(_ request: AssignRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        guard context.side == .support else { throw Self.supportOnly }
+        let id = try requestID(request.requestID)
+        guard let assignee = UUID(uuidString: request.assigneeID) else { throw WorkerProblems.invalid("admin_id is not an administrator id") }
+        let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
+            let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            guard record.status.isUnresolved else {
+                throw RPCProblem(
+                    status: 409, type: ProblemType.invalidTransition, title: "Request not open",
+                    detail: "only unresolved requests are assigned (status \(record.status.rawValue))")
+            }
+            let names = try await connection.query("SELECT tenantdesk_support_member(\(assignee))", logger: logger).collect()
+            guard let row = names.first, let name = try row.decode(String?.self) else {
+                throw WorkerProblems.invalid("admin_id is not an active support engineer or manager")
+            }
+            let now = Date()
+            try await connection.query("""
+                UPDATE service_requests SET assigned_to = \(assignee), assigned_to_name = \(name), version = version + 1,
+                    updated_at = \(now)
+                WHERE id = \(id)
+                """, logger: logger)
+            try await RequestTimeline.record(
+                "assigned", request: id, context: context, data: ["assigneeId": assignee.text, "assignee": name],
+                on: connection, logger: logger)
+            let updated = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            try await Outbox.enqueue(RequestEvent.assigned, updated.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            return updated.view(side: context.side, now: now)
+        }
+        outbox.wake()
+        return view
+    }
+
+    func escalate(_ request: EscalateRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        guard context.side == .support else { throw Self.supportOnly }
+        let id = try requestID(request.requestID)
+        let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...2000).contains(reason.count) else { throw WorkerProblems.invalid("reason must be 1-2000 characters") }
+        let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
+            let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            guard record.status.isUnresolved else {
+                throw RPCProblem(
+                    status: 409, type: ProblemType.invalidTransition, title: "Request not open",
+                    detail: "only unresolved requests are escalated (status \(record.status.rawValue))")
+            }
+            let now = Date()
+            try await connection.query("""
+                UPDATE service_requests SET escalated_at = \(now), escalated_by = \(try context.admin()),
+                    escalation_reason = \(reason), version = version + 1, updated_at = \(now)
+                WHERE id = \(id)
+                """, logger: logger)
+            try await RequestTimeline.record(
+                "escalated", request: id, context: context, internalOnly: true, data: ["reason": reason], on: connection, logger: logger)
+            let updated = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            try await Outbox.enqueue(RequestEvent.escalated, updated.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            return updated.view(side: context.side, now: now)
+        }
+        outbox.wake()
+        return view
+    }
+
+    static let supportOnly = RPCProblem(
+        status: 403, type: ProblemType.forbidden, title: "Forbidden", detail: "only support assigns and escalates requests")
+}
