@@ -9,7 +9,8 @@ import Store
 
 /// Attachments: checked by content against the allow-list, limited per file and per request,
 /// stored with their SHA-256, and readable by whoever may read the request (internal ones by
-/// support only).
+/// support only). Adding one does not change the request's version (its ETag): a draft being
+/// edited elsewhere is not made stale by a file.
 struct RequestAttachments: Sendable {
     let database: Database
     let idempotency: Idempotency
@@ -66,7 +67,7 @@ struct RequestAttachments: Sendable {
                         \(context.relationship), \(now))
                 """, logger: logger)
             try await connection.query("""
-                UPDATE service_requests SET attachment_bytes = attachment_bytes + \(size), version = version + 1, updated_at = \(now)
+                UPDATE service_requests SET attachment_bytes = attachment_bytes + \(size), updated_at = \(now)
                 WHERE id = \(id)
                 """, logger: logger)
             let internalOnly = request.visibility == "internal"
