@@ -14,7 +14,7 @@ struct BootstrapCommandTests {
         let environment = ["TD_DATABASE_OWNER_URL": url, "TD_BOOTSTRAP_PASSWORD": password, "TD_BCRYPT_COST": "10"]
         var outputs: [String] = []
         for _ in 0..<2 {
-            let run = try Self.admin(
+            let run = try await Self.admin(
                 ["bootstrap-operator", "--name", "First Operator", "--email", "First@Example.com", "--log-level", "trace"],
                 environment: environment)
             #expect(run.status == 0, "\(run.output)")
@@ -34,7 +34,7 @@ struct BootstrapCommandTests {
     @Test("a weak password is refused with a clear message and creates nothing")
     func weakPassword() async throws {
         let (url, configuration) = try await Self.migratedDatabase()
-        let run = try Self.admin(
+        let run = try await Self.admin(
             ["bootstrap-operator", "--name", "X", "--email", "x@example.com"],
             environment: ["TD_DATABASE_OWNER_URL": url, "TD_BOOTSTRAP_PASSWORD": "password1234"])
         #expect(run.status != 0)
@@ -46,10 +46,10 @@ struct BootstrapCommandTests {
     }
 
     @Test("an unreachable database fails within seconds with one clear line")
-    func unreachable() throws {
+    func unreachable() async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let run = try Self.admin(
+        let run = try await Self.admin(
             ["migrate"], environment: ["TD_DATABASE_OWNER_URL": "postgres://nobody:nothing@127.0.0.1:1/none"])
         #expect(run.status != 0)
         #expect(run.output.contains("PostgreSQL did not answer"))
@@ -64,14 +64,14 @@ struct BootstrapCommandTests {
             try await database.client.query("CREATE DATABASE \(unescaped: name)")
         }
         let url = "postgres://\(base.user):\(base.password ?? "")@\(base.host):\(base.port)/\(name)"
-        let migrate = try admin(["migrate"], environment: ["TD_DATABASE_OWNER_URL": url])
+        let migrate = try await admin(["migrate"], environment: ["TD_DATABASE_OWNER_URL": url])
         #expect(migrate.status == 0, "\(migrate.output)")
         return (url, base.with(database: name))
     }
 
     /// Runs the built `tenantdesk-admin` (next to the test bundle) and returns its exit status
     /// and everything it printed.
-    static func admin(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    static func admin(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tenantdesk-admin")
         let process = Process()
         process.executableURL = binary
@@ -83,8 +83,11 @@ struct BootstrapCommandTests {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try await offPool {
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -27,11 +27,14 @@ struct ExecutableTests {
         ("tenantdesk-worker", "TD_RPC_CONCURRENCY", "0"),
         ("tenantdesk-worker", "TD_LOG_LEVEL", "loud"),
     ])
-    func malformedConfiguration(executable: String, variable: String, value: String) throws {
+    func malformedConfiguration(executable: String, variable: String, value: String) async throws {
         let (process, pipe) = Self.process(executable, environment: [variable: value])
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try await offPool {
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
         #expect(process.terminationStatus == 2)
         let lines = output.split(separator: "\n")
         #expect(lines.count == 1, "\(output)")
@@ -52,21 +55,34 @@ struct ExecutableTests {
         ])
         try process.run()
         // Wait until it has connected, then ask it to stop.
-        var log = ""
         let reader = pipe.fileHandleForReading
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !log.contains("AMQP connected"), ContinuousClock.now < deadline {
-            log += String(decoding: reader.availableData, as: UTF8.self)
+        var log = try await offPool {
+            var log = ""
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !log.contains("AMQP connected"), ContinuousClock.now < deadline {
+                log += String(decoding: reader.availableData, as: UTF8.self)
+            }
+            return log
         }
         #expect(log.contains("AMQP connected"))
         let clock = ContinuousClock()
         let start = clock.now
         process.terminate()
-        process.waitUntilExit()
-        log += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        log += try await offPool {
+            process.waitUntilExit()
+            return String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        }
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "\(log)")
         #expect(clock.now - start < .seconds(10))
         #expect(log.contains("AMQP connection closed"))
+    }
+}
+
+/// Runs blocking work (waiting for a child process, reading its pipe) on a thread of its own,
+/// never on the cooperative pool, which has as few threads as the machine has cores.
+func offPool<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
     }
 }

@@ -62,7 +62,7 @@ actor SliceStack {
         let migrations = try Migration.load(from: Self.repositoryRoot.appendingPathComponent("sql"))
         try await Database.with(owner, logger: logger) { database in
             _ = try await MigrationRunner(database: database).migrate(migrations)
-            _ = try await OperatorBootstrap(database: database, hasher: PasswordHasher(cost: 10))
+            _ = try await OperatorBootstrap(database: database, hasher: PasswordHasher(cost: 4))
                 .run(name: "Slice Operator", email: Self.operatorEmail, password: Self.operatorPassword)
             try await PhoneDirectory(database: database).upsert(.init(
                 country: "JP", countryName: "Japan", phoneNumber: "+81 3 0000 0001", hours: "24x7", languages: ["ja", "en"], notes: nil))
@@ -72,7 +72,7 @@ actor SliceStack {
 
         let app = appBase.with(database: name)
         var services: [any Service] = []
-        var roles = RolesConfiguration(amqp: amqp, database: app, bcryptCost: 10)
+        var roles = RolesConfiguration(amqp: amqp, database: app, bcryptCost: 4)
         roles.signingKeyReloadInterval = .milliseconds(500)
         roles.signingKeyGrace = .seconds(2)
         services += try RoleServiceApp(configuration: roles, logger: logger).services()
