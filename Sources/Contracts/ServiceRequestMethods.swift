@@ -18,16 +18,17 @@ public enum CreateRequestMethod: RPCMethod {
     public typealias Response = ServiceRequestView
 }
 
-/// `worker.requests.update.v1`: changes a draft; `ifMatch` is the version read.
+/// `worker.requests.update.v1`: changes a draft; `ifMatch` lists the versions the caller read
+/// (nil: `If-Match: *`, any current version).
 public enum UpdateRequestMethod: RPCMethod {
     public static let name = "worker.requests.update.v1"
     public static let queue = RPCQueue.worker
     public struct Request: Codable, Sendable {
         public var context: ActingContext
         public var requestID: String
-        public var ifMatch: Int
+        public var ifMatch: [Int]?
         public var fields: RequestFields
-        public init(context: ActingContext, requestID: String, ifMatch: Int, fields: RequestFields) {
+        public init(context: ActingContext, requestID: String, ifMatch: [Int]?, fields: RequestFields) {
             self.context = context
             self.requestID = requestID
             self.ifMatch = ifMatch

@@ -7,6 +7,8 @@ public enum AttachmentSniffer {
     public struct Kind: Sendable, Equatable {
         public var mediaType: String
         public var description: String
+        /// The file-name extensions such content may keep; the first is added to any other name.
+        public var extensions: [String]
     }
 
     /// Why an attachment is refused.
@@ -47,18 +49,21 @@ public enum AttachmentSniffer {
         }
         if starts(ascii("#!")) { return .failure(.executable("Script")) }
 
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .success(Kind(mediaType: "image/png", description: "PNG image")) }
-        if starts([0xFF, 0xD8, 0xFF]) { return .success(Kind(mediaType: "image/jpeg", description: "JPEG image")) }
-        if starts(ascii("GIF87a")) || starts(ascii("GIF89a")) { return .success(Kind(mediaType: "image/gif", description: "GIF image")) }
-        if starts(ascii("RIFF")) && starts(ascii("WEBP"), at: 8) { return .success(Kind(mediaType: "image/webp", description: "WebP image")) }
-        if starts(ascii("%PDF-")) { return .success(Kind(mediaType: "application/pdf", description: "PDF document")) }
+        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .success(Kind(mediaType: "image/png", description: "PNG image", extensions: ["png"])) }
+        if starts([0xFF, 0xD8, 0xFF]) { return .success(Kind(mediaType: "image/jpeg", description: "JPEG image", extensions: ["jpg", "jpeg"])) }
+        if starts(ascii("GIF87a")) || starts(ascii("GIF89a")) { return .success(Kind(mediaType: "image/gif", description: "GIF image", extensions: ["gif"])) }
+        if starts(ascii("RIFF")) && starts(ascii("WEBP"), at: 8) { return .success(Kind(mediaType: "image/webp", description: "WebP image", extensions: ["webp"])) }
+        if starts(ascii("%PDF-")) { return .success(Kind(mediaType: "application/pdf", description: "PDF document", extensions: ["pdf"])) }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
-            return .success(Kind(mediaType: "application/zip", description: "ZIP archive (or Office document)"))
+            return .success(Kind(
+                mediaType: "application/zip", description: "ZIP archive (or Office document)", extensions: ["zip", "docx", "xlsx", "pptx"]))
         }
-        if starts([0x1F, 0x8B]) { return .success(Kind(mediaType: "application/gzip", description: "gzip archive")) }
-        if starts(ascii("MSCF")) { return .success(Kind(mediaType: "application/vnd.ms-cab-compressed", description: "CAB archive")) }
-        if starts(ascii("ElfFile") + [0]) { return .success(Kind(mediaType: "application/x-ms-evtx", description: "Windows event log")) }
-        if isText(bytes) { return .success(Kind(mediaType: "text/plain; charset=utf-8", description: "text")) }
+        if starts([0x1F, 0x8B]) { return .success(Kind(mediaType: "application/gzip", description: "gzip archive", extensions: ["gz", "tgz"])) }
+        if starts(ascii("MSCF")) { return .success(Kind(mediaType: "application/vnd.ms-cab-compressed", description: "CAB archive", extensions: ["cab"])) }
+        if starts(ascii("ElfFile") + [0]) { return .success(Kind(mediaType: "application/x-ms-evtx", description: "Windows event log", extensions: ["evtx"])) }
+        if isText(bytes) { return .success(Kind(
+            mediaType: "text/plain; charset=utf-8", description: "text",
+            extensions: ["txt", "log", "csv", "tsv", "json", "xml", "md", "ini", "cfg", "conf", "yaml", "yml", "out", "err", "trace"])) }
         return .failure(.notAllowed)
     }
 
@@ -71,16 +76,32 @@ public enum AttachmentSniffer {
         return !body.contains { $0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains($0) || $0 == 0x7F }
     }
 
+    /// Bidirectional-text controls, which can make `exe.txt` display as `txt.exe`.
+    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+
     /// A file name safe to store and send back: the last path component, without control
-    /// characters, quotes or backslashes, at most 255 bytes; nil when nothing is left.
+    /// characters, bidirectional controls, quotes or backslashes, at most 255 bytes; nil when
+    /// nothing is left.
     public static func safeFileName(_ raw: String) -> String? {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var name = String(String.UnicodeScalarView(last.unicodeScalars.filter {
-            $0.value >= 0x20 && $0.value != 0x7F && $0 != "\"" && !(0x80...0x9F).contains($0.value)
+            $0.value >= 0x20 && $0.value != 0x7F && $0 != "\"" && !(0x80...0x9F).contains($0.value) && !bidiControls.contains($0.value)
         })).trimmingWhitespace()
         while name.utf8.count > 255 { name.removeLast() }
         guard !name.isEmpty, name != ".", name != ".." else { return nil }
         return name
+    }
+
+    /// The name stored for content of `kind`: kept when its extension fits the content,
+    /// otherwise given the content's extension, so that `fix.bat` holding text is saved as
+    /// `fix.bat.txt` and never opens as a script.
+    public static func storedName(_ name: String, kind: Kind) -> String {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        let ext = parts.count > 1 ? parts[parts.count - 1].lowercased() : ""
+        guard !kind.extensions.contains(ext), let wanted = kind.extensions.first else { return name }
+        var stem = name
+        while stem.utf8.count + wanted.utf8.count + 1 > 255 { stem.removeLast() }
+        return stem + "." + wanted
     }
 }
 

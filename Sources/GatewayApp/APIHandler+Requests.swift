@@ -77,14 +77,18 @@ extension APIHandler {
                 status: 428, type: ProblemType.preconditionRequired, title: "Precondition required",
                 detail: "send If-Match with the ETag from GET")
         }
-        guard let version = version(fromETag: raw) else {
+        // `*` matches any current version; otherwise one of the listed tags must be current.
+        let versions = raw.trimmingCharacters(in: .whitespaces) == "*" ? nil : raw.split(separator: ",").compactMap {
+            version(fromETag: String($0))
+        }
+        if let versions, versions.isEmpty {
             throw APIProblem(
                 status: 412, type: ProblemType.preconditionFailed, title: "Precondition failed",
                 detail: "If-Match does not name a version of this request")
         }
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
         let request = try await call(UpdateRequestMethod.self, .init(
-            context: context, requestID: input.path.requestId, ifMatch: version, fields: RequestFields(body)))
+            context: context, requestID: input.path.requestId, ifMatch: versions, fields: RequestFields(body)))
         return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
     }
 

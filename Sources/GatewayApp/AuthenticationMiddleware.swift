@@ -23,6 +23,8 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var info = RequestInfo.current
         info.principal = await authenticate(header)
+        // A bad token on a path that needs one is refused here, before the body is read.
+        if case .failure(let problem) = info.principal, !Self.publicPaths.contains(request.uri.path) { throw problem }
         return try await RequestInfo.$current.withValue(info) { try await next(request, context) }
     }
 

@@ -40,9 +40,10 @@ public struct Gateway: Sendable {
     ) throws -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(ProblemMiddleware(logger: logger))
+        // Credentials first: nobody without a valid token gets a body read, attachments included.
+        router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
         router.middlewares.add(RequestLimitsMiddleware(
             maxBodyBytes: configuration.maxBodyBytes, attachmentMaxBytes: configuration.attachmentMaxBytes))
-        router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
         router.middlewares.add(ResponseHeaderMiddleware())
         let readiness = ReadinessCheck(connection: connection, rpc: rpc, keyRing: keyRing, timeout: configuration.readinessTimeout)
         try APIHandler(

@@ -4,7 +4,8 @@ import Settings
 /// Configuration of the API gateway, from the environment:
 /// - `TD_HTTP_HOST` (default 127.0.0.1), `TD_HTTP_PORT` (default 8080): where to listen.
 /// - `TD_MAX_BODY_BYTES`: largest accepted request body, 1 KiB–100 MiB (default 1 MiB).
-/// - `TD_ATTACHMENT_MAX_BYTES`: largest attachment upload, 1 KiB–100 MiB (default 25 MiB).
+/// - `TD_ATTACHMENT_MAX_BYTES`: largest attachment upload, 1 KiB–90 MiB (default 25 MiB; base64 in an
+///   RPC message, it must stay under RabbitMQ's 128 MiB message limit).
 /// - `TD_RPC_TIMEOUT_MS`: deadline of each call to a service, 100–60000 (default 5000).
 /// - `TD_AUTHZ_CACHE_MS`: how long an authorization decision is reused, 0–60000 (default 10000;
 ///   0 disables the cache). Changes invalidate it sooner, through events.
@@ -40,6 +41,6 @@ public struct GatewayConfiguration: Sendable {
             rpcTimeout: .milliseconds(try environment.int("TD_RPC_TIMEOUT_MS", default: 5000, in: 100...60000)),
             amqp: try environment.amqp(connectionName: "tenantdesk-gateway"))
         authorizationCacheTTL = .milliseconds(try environment.int("TD_AUTHZ_CACHE_MS", default: 10_000, in: 0...60_000))
-        attachmentMaxBytes = try environment.int("TD_ATTACHMENT_MAX_BYTES", default: 25 << 20, in: 1024...(100 << 20))
+        attachmentMaxBytes = try environment.int("TD_ATTACHMENT_MAX_BYTES", default: 25 << 20, in: 1024...(90 << 20))
     }
 }

@@ -28,7 +28,7 @@ struct RequestAttachments: Sendable {
             throw RPCProblem(
                 status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed", detail: "only support adds internal attachments")
         }
-        guard let fileName = AttachmentSniffer.safeFileName(request.fileName) else {
+        guard let safeName = AttachmentSniffer.safeFileName(request.fileName) else {
             throw WorkerProblems.invalid("filename must name the file, e.g. screenshot.png")
         }
         let size = request.content.count
@@ -40,6 +40,7 @@ struct RequestAttachments: Sendable {
         case .failure(let refusal):
             throw RPCProblem(status: 415, type: ProblemType.attachmentTypeNotAllowed, title: "Attachment type not allowed", detail: refusal.detail)
         }
+        let fileName = AttachmentSniffer.storedName(safeName, kind: kind)
         let digest = Data(SHA256.hash(data: request.content))
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         let attachmentID = UUID()
@@ -56,7 +57,7 @@ struct RequestAttachments: Sendable {
             let used = try await connection.query(
                 "SELECT attachment_bytes FROM service_requests WHERE id = \(id)", logger: logger).collect().first?.decode(Int.self) ?? 0
             guard used + size <= limits.perRequest else {
-                throw Self.tooLarge("a request's attachments may have at most \(limits.perRequest) bytes in all; \(used) are used")
+                throw Self.tooLarge("a request's attachments may have at most \(limits.perRequest) bytes in all")
             }
             let now = Date()
             try await connection.query("""
@@ -66,11 +67,13 @@ struct RequestAttachments: Sendable {
                         \(size), \(digest), \(request.content), \(try context.admin()), \(context.adminName), \(context.side.rawValue),
                         \(context.relationship), \(now))
                 """, logger: logger)
+            let internalOnly = request.visibility == "internal"
+            // An internal attachment leaves no trace the customer could see (not even updated_at).
             try await connection.query("""
-                UPDATE service_requests SET attachment_bytes = attachment_bytes + \(size), updated_at = \(now)
+                UPDATE service_requests SET attachment_bytes = attachment_bytes + \(size),
+                    updated_at = CASE WHEN \(internalOnly) THEN updated_at ELSE \(now) END
                 WHERE id = \(id)
                 """, logger: logger)
-            let internalOnly = request.visibility == "internal"
             try await RequestTimeline.record(
                 "attachment_added", request: id, context: context, internalOnly: internalOnly,
                 data: ["attachmentId": attachmentID.text, "fileName": fileName, "sizeBytes": String(size)],

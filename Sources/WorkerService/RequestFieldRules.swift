@@ -37,17 +37,36 @@ enum RequestFieldRules {
         return merged
     }
 
+    /// Text from a client, trimmed: at most `max` characters (Unicode scalars, as PostgreSQL
+    /// counts them), no control characters but tab and line breaks (and none of those when not
+    /// `multiline`). Throws 422 naming the field.
+    static func text(_ value: String, _ field: String, max: Int, multiline: Bool = false, allowEmpty: Bool = true) throws(RPCProblem) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.unicodeScalars.count <= max else { throw WorkerProblems.invalid("\(field) must be at most \(max) characters") }
+        guard allowEmpty || !trimmed.isEmpty else { throw WorkerProblems.invalid("\(field) must not be empty") }
+        let allowed: Set<UInt32> = multiline ? [0x09, 0x0A, 0x0D] : [0x09]
+        guard !trimmed.unicodeScalars.contains(where: {
+            ($0.value < 0x20 && !allowed.contains($0.value)) || (0x7F...0x9F).contains($0.value)
+        }) else {
+            throw WorkerProblems.invalid("\(field) contains control characters")
+        }
+        return trimmed
+    }
+
+    /// A catalogue code (category, feature, symptom): lower-case letters, digits and dashes.
+    static func code(_ value: String, _ field: String) throws(RPCProblem) -> String {
+        guard value.wholeMatch(of: /[a-z0-9-]{1,64}/) != nil else { throw WorkerProblems.invalid("\(field) is not in the catalogue") }
+        return value
+    }
+
     /// Normalizes and checks the shape of every field set; throws 422 naming the field.
     static func normalized(_ fields: RequestFields) throws(RPCProblem) -> RequestFields {
         var fields = fields
-        if let summary = fields.summary {
-            let trimmed = summary.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.count <= 200 else { throw WorkerProblems.invalid("summary must be at most 200 characters") }
-            fields.summary = trimmed
-        }
-        if let details = fields.details, details.count > 20_000 {
-            throw WorkerProblems.invalid("details must be at most 20000 characters")
-        }
+        if let value = fields.category { fields.category = try code(value, "category") }
+        if let value = fields.feature { fields.feature = try code(value, "feature") }
+        if let value = fields.symptom { fields.symptom = try code(value, "symptom") }
+        if let summary = fields.summary { fields.summary = try text(summary, "summary", max: 200) }
+        if let details = fields.details { fields.details = try text(details, "details", max: 20_000, multiline: true) }
         if let language = fields.language {
             let tag = language.lowercased()
             guard tag.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
@@ -56,11 +75,7 @@ enum RequestFieldRules {
             fields.language = tag
         }
         if var contact = fields.contact {
-            if let name = contact.name {
-                let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard (1...200).contains(trimmed.count) else { throw WorkerProblems.invalid("contact.name must be 1-200 characters") }
-                contact.name = trimmed
-            }
+            if let name = contact.name { contact.name = try text(name, "contact.name", max: 200, allowEmpty: false) }
             if let email = contact.email {
                 guard let normalized = Validation.normalizedEmail(email) else {
                     throw WorkerProblems.invalid("contact.email is not a valid email address")

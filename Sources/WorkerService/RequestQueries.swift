@@ -68,7 +68,9 @@ struct RequestQueries: Sendable {
             throw WorkerProblems.invalid("sort must be one of created, updated, severity, response_due (prefix - for descending)")
         }
         guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
-        let cursor = try request.cursor.map(ListCursor.init(encoded:))
+        let cursor = try request.cursor.map { try ListCursor(encoded: $0, sort: request.sort) }
+        let text = try request.text.map { try RequestFieldRules.text($0, "q", max: 500) }
+        let category = try request.category.map { try RequestFieldRules.code($0, "category") }
         let admin = try context.admin()
         let statuses = (request.statuses ?? RequestStatus.allCases.filter(\.isUnresolved)).map(\.rawValue)
 
@@ -104,9 +106,9 @@ struct RequestQueries: Sendable {
             }
             Self.appendVisible(context, to: &query)
             if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
-            if let category = request.category { query.append(" AND r.category_code = \(query.bind(category))") }
+            if let category { query.append(" AND r.category_code = \(query.bind(category))") }
             if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
-            if let text = request.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            if let text, !text.isEmpty {
                 if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
                     query.append(" AND r.number = \(query.bind(number))")
                 } else {
@@ -146,7 +148,7 @@ struct RequestQueries: Sendable {
                 }
                 let record = try RequestRecord(row: row)
                 items.append(record.view(side: context.side, now: now))
-                last = ListCursor(key: try row.makeRandomAccess()["sort_key"].decode(Int64.self), id: record.id)
+                last = ListCursor(sort: request.sort, key: try row.makeRandomAccess()["sort_key"].decode(Int64.self), id: record.id)
             }
             var countQuery = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
             appendFilters(to: &countQuery)
@@ -160,26 +162,30 @@ struct RequestQueries: Sendable {
     }
 }
 
-/// The position after the last item of a page: its sort key and id.
+/// The position after the last item of a page: the sort it belongs to, its sort key and id.
 struct ListCursor: Sendable {
+    var sort: String
     var key: Int64
     var id: UUID
 
-    var encoded: String { Data("\(key):\(id.text)".utf8).base64EncodedString() }
+    var encoded: String { Data("\(sort):\(key):\(id.text)".utf8).base64EncodedString() }
 
-    init(key: Int64, id: UUID) {
+    init(sort: String, key: Int64, id: UUID) {
+        self.sort = sort
         self.key = key
         self.id = id
     }
 
-    init(encoded: String) throws(RPCProblem) {
+    /// Decodes a cursor of a page sorted by `sort`; a cursor of another sort is refused.
+    init(encoded: String, sort: String) throws(RPCProblem) {
         guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else {
             throw WorkerProblems.invalid("cursor is not valid")
         }
-        let parts = text.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let key = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+        let parts = text.split(separator: ":", maxSplits: 2)
+        guard parts.count == 3, let key = Int64(parts[1]), let id = UUID(uuidString: String(parts[2])) else {
             throw WorkerProblems.invalid("cursor is not valid")
         }
-        self.init(key: key, id: id)
+        guard parts[0] == sort else { throw WorkerProblems.invalid("cursor belongs to another sort order: keep the same sort") }
+        self.init(sort: sort, key: key, id: id)
     }
 }

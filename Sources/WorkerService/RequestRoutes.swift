@@ -1,6 +1,8 @@
 import Contracts
+import Domain
 import Logging
 import Messaging
+import PostgresNIO
 import Store
 
 /// The worker's service-request methods.
@@ -29,24 +31,39 @@ struct RequestRoutes: Sendable {
     }
 
     func register(on router: inout RPCRouter) {
-        router.on(IntakeOptionsMethod.self) { try await catalogue.intakeOptions($0.context) }
-        router.on(FeaturesMethod.self) { try await catalogue.features(category: $0.category) }
-        router.on(SuggestionsMethod.self) { try await suggestions.suggest($0) }
-        router.on(SuggestionOutcomeMethod.self) { try await suggestions.recordOutcome($0) }
-        router.on(CreateRequestMethod.self) { try await requests.create($0) }
-        router.on(UpdateRequestMethod.self) { try await requests.update($0) }
-        router.on(SubmitRequestMethod.self) { try await requests.submit($0) }
-        router.on(GetRequestMethod.self) { try await queries.get($0) }
-        router.on(ListRequestsMethod.self) { try await queries.list($0) }
-        router.on(AddMessageMethod.self) { try await thread.addMessage($0) }
-        router.on(TransitionRequestMethod.self) { try await thread.transition($0) }
-        router.on(UploadAttachmentMethod.self) { try await attachments.upload($0) }
-        router.on(DownloadAttachmentMethod.self) { try await attachments.download($0) }
-        router.on(AssignRequestMethod.self) { try await support.assign($0) }
-        router.on(EscalateRequestMethod.self) { try await support.escalate($0) }
-        router.on(ChangeSeverityMethod.self) { try await severities.change($0) }
-        router.on(DecideSeverityMethod.self) { try await severities.decide($0) }
-        router.on(AnswerSurveyMethod.self) { try await surveys.answer($0) }
-        router.on(SurveySummaryMethod.self) { try await surveys.summary($0) }
+        router.on(IntakeOptionsMethod.self) { request in try await clientData { try await catalogue.intakeOptions(request.context) } }
+        router.on(FeaturesMethod.self) { request in try await clientData { try await catalogue.features(category: request.category) } }
+        router.on(SuggestionsMethod.self) { request in try await clientData { try await suggestions.suggest(request) } }
+        router.on(SuggestionOutcomeMethod.self) { request in try await clientData { try await suggestions.recordOutcome(request) } }
+        router.on(CreateRequestMethod.self) { request in try await clientData { try await requests.create(request) } }
+        router.on(UpdateRequestMethod.self) { request in try await clientData { try await requests.update(request) } }
+        router.on(SubmitRequestMethod.self) { request in try await clientData { try await requests.submit(request) } }
+        router.on(GetRequestMethod.self) { request in try await clientData { try await queries.get(request) } }
+        router.on(ListRequestsMethod.self) { request in try await clientData { try await queries.list(request) } }
+        router.on(AddMessageMethod.self) { request in try await clientData { try await thread.addMessage(request) } }
+        router.on(TransitionRequestMethod.self) { request in try await clientData { try await thread.transition(request) } }
+        router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }
+        router.on(DownloadAttachmentMethod.self) { request in try await clientData { try await attachments.download(request) } }
+        router.on(AssignRequestMethod.self) { request in try await clientData { try await support.assign(request) } }
+        router.on(EscalateRequestMethod.self) { request in try await clientData { try await support.escalate(request) } }
+        router.on(ChangeSeverityMethod.self) { request in try await clientData { try await severities.change(request) } }
+        router.on(DecideSeverityMethod.self) { request in try await clientData { try await severities.decide(request) } }
+        router.on(AnswerSurveyMethod.self) { request in try await clientData { try await surveys.answer(request) } }
+        router.on(SurveySummaryMethod.self) { request in try await clientData { try await surveys.summary(request) } }
+    }
+}
+
+/// The second line behind the input checks: what PostgreSQL refuses in a client's data (text it
+/// cannot store, a failed check or reference) becomes 422, never a 500.
+func clientData<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch let error as PSQLError {
+        if let state = error.serverInfo?[.sqlState], state.hasPrefix("22") || state == "23514" || state == "23503" {
+            throw RPCProblem(
+                status: 422, type: ProblemType.validationFailed, title: "Validation failed",
+                detail: "a value of the request is not acceptable (SQLSTATE \(state))")
+        }
+        throw error
     }
 }

@@ -41,8 +41,7 @@ struct RequestThread: Sendable {
                 status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed",
                 detail: "only support writes internal notes")
         }
-        let body = request.body.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...20_000).contains(body.count) else { throw WorkerProblems.invalid("body must be 1-20000 characters") }
+        let body = try RequestFieldRules.text(request.body, "body", max: 20_000, multiline: true, allowEmpty: false)
         let fingerprint = [request.requestID, body, request.visibility]
         let message: MessageView = try await idempotency.run(
             context, key: request.idempotencyKey, operation: "request.message", fingerprint: fingerprint
@@ -92,8 +91,11 @@ struct RequestThread: Sendable {
                 try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
                 record.status = next
             }
-            try await connection.query(
-                "UPDATE service_requests SET version = version + 1, updated_at = \(now) WHERE id = \(id)", logger: logger)
+            // An internal note leaves no trace the customer could see (version, updated_at).
+            if !isInternal {
+                try await connection.query(
+                    "UPDATE service_requests SET version = version + 1, updated_at = \(now) WHERE id = \(id)", logger: logger)
+            }
             try await Outbox.enqueue(
                 RequestEvent.messageAdded,
                 record.event(actor: context.adminID, at: now, messageID: messageID.text, visibility: request.visibility),
@@ -110,9 +112,14 @@ struct RequestThread: Sendable {
     func transition(_ request: TransitionRequestMethod.Request) async throws -> ServiceRequestView {
         let context = request.context
         let id = try requestID(request.requestID)
-        let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (reason?.count ?? 0) <= 2000 else { throw WorkerProblems.invalid("reason must be at most 2000 characters") }
-        let summary = request.resolutionSummary?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = try request.reason.map { try RequestFieldRules.text($0, "reason", max: 2000, multiline: true) }
+        let summary = try request.resolutionSummary.map {
+            try RequestFieldRules.text($0, "resolution_summary", max: 5000, multiline: true)
+        }
+        guard ![.submit, .customerReply].contains(request.transition) else {
+            throw WorkerProblems.invalid(request.transition == .submit
+                ? "submit a draft with POST …/submit" : "a customer reply is a message: POST …/messages")
+        }
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             var record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
             let now = Date()
@@ -127,7 +134,7 @@ struct RequestThread: Sendable {
                 return record.view(side: context.side, now: now)
             }
             if request.transition == .resolve {
-                guard let summary, (1...5000).contains(summary.count) else {
+                guard let summary, !summary.isEmpty else {
                     throw WorkerProblems.invalid("resolving needs a resolutionSummary of 1-5000 characters")
                 }
             }

@@ -59,7 +59,7 @@ struct ServiceRequests: Sendable {
                     status: 409, type: ProblemType.invalidTransition, title: "Not a draft",
                     detail: "only a draft can be edited; a submitted request changes through messages and transitions")
             }
-            guard current.version == request.ifMatch else { throw WorkerProblems.stale }
+            if let versions = request.ifMatch, !versions.contains(current.version) { throw WorkerProblems.stale }
             let fields = RequestFieldRules.merge(current.fields, changes)
             try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
             let contact = fields.contact ?? ContactDetails()

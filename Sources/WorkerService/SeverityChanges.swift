@@ -18,8 +18,7 @@ struct SeverityChanges: Sendable {
     func change(_ request: ChangeSeverityMethod.Request) async throws -> SeverityChangeView {
         let context = request.context
         let id = try requestID(request.requestID)
-        let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...2000).contains(reason.count) else { throw WorkerProblems.invalid("reason must be 1-2000 characters") }
+        let reason = try RequestFieldRules.text(request.reason, "reason", max: 2000, multiline: true, allowEmpty: false)
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
             guard record.status.isUnresolved, let current = record.fields.severity else {
@@ -28,6 +27,9 @@ struct SeverityChanges: Sendable {
                     detail: "the severity of unresolved requests only can change (status \(record.status.rawValue))")
             }
             guard current != request.severity else { throw WorkerProblems.invalid("the request already has severity \(current.rawValue)") }
+            if request.severity == .a, (record.fields.contact?.phone ?? "").isEmpty {
+                throw WorkerProblems.violation(.phoneRequired, also: [])
+            }
             let changeID = UUID()
             let now = Date()
             let applied = context.side == .support
@@ -58,7 +60,7 @@ struct SeverityChanges: Sendable {
                 try await Outbox.enqueue(
                     RequestEvent.severityProposed, record.event(actor: context.adminID, at: now), on: connection, logger: logger)
             }
-            return try await Self.load(changeID, on: connection, logger: logger)
+            return try await Self.load(changeID, of: id, on: connection, logger: logger)
         }
         outbox.wake()
         return view
@@ -69,11 +71,10 @@ struct SeverityChanges: Sendable {
         guard context.side == .support else { throw SupportWork.supportOnly }
         let id = try requestID(request.requestID)
         let changeID = try requestID(request.changeID)
-        let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (reason?.count ?? 0) <= 2000 else { throw WorkerProblems.invalid("reason must be at most 2000 characters") }
+        let reason = try request.reason.map { try RequestFieldRules.text($0, "reason", max: 2000, multiline: true) }
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
             let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
-            let change = try await Self.load(changeID, on: connection, logger: logger)
+            let change = try await Self.load(changeID, of: id, on: connection, logger: logger)
             guard change.status == "proposed" else {
                 throw RPCProblem(
                     status: 409, type: ProblemType.invalidTransition, title: "Already decided",
@@ -97,7 +98,7 @@ struct SeverityChanges: Sendable {
                 if let reason, !reason.isEmpty { data["reason"] = reason }
                 try await RequestTimeline.record("severity_declined", request: id, context: context, data: data, on: connection, logger: logger)
             }
-            return try await Self.load(changeID, on: connection, logger: logger)
+            return try await Self.load(changeID, of: id, on: connection, logger: logger)
         }
         outbox.wake()
         return view
@@ -109,11 +110,19 @@ struct SeverityChanges: Sendable {
         on connection: PostgresConnection
     ) async throws {
         var data = ["from": record.fields.severity?.rawValue ?? "", "to": severity.rawValue, "reason": reason]
-        if record.firstResponseAt == nil, let plan = record.plan, let code = record.fields.category {
+        // Re-baselined only while the first response is still due: a breach stays a breach. A
+        // more severe request is never due later than it already was.
+        if record.firstResponseAt == nil, let plan = record.plan, let code = record.fields.category,
+           let currentDue = record.dueAt, now < currentDue {
             let category = try await catalogue.category(code, on: connection)
             let target = try await catalogue.severity(severity, plan: plan, on: connection)
             var due = ResponseDue.compute(
                 plan: plan, severity: severity, targetMinutes: target.minutes, startedAt: now, calendar: category?.calendar)
+            let raised = (record.fields.severity.map { severity < $0 }) ?? false
+            if raised && currentDue < due.dueAt {
+                due.dueAt = currentDue
+                due.explanation.steps.append("kept the earlier due time of the previous severity")
+            }
             due.explanation.steps.insert(
                 "severity changed from \(record.fields.severity?.rawValue ?? "?") to \(severity.rawValue): "
                     + "target re-baselined from the change", at: 0)
@@ -137,9 +146,11 @@ struct SeverityChanges: Sendable {
         try await Outbox.enqueue(RequestEvent.severityChanged, event, on: connection, logger: logger)
     }
 
-    static func load(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> SeverityChangeView {
+    /// A change of the request; 404 for a change of another request.
+    static func load(_ id: UUID, of request: UUID, on connection: PostgresConnection, logger: Logger) async throws -> SeverityChangeView {
         guard let row = try await connection.query(
-            "SELECT \(unescaped: columns) FROM severity_changes WHERE id = \(id)", logger: logger).collect().first else {
+            "SELECT \(unescaped: columns) FROM severity_changes WHERE id = \(id) AND request_id = \(request)",
+            logger: logger).collect().first else {
             throw WorkerProblems.notFound
         }
         return try view(row)

@@ -16,13 +16,15 @@ struct Suggestions: Sendable {
 
     func suggest(_ request: SuggestionsMethod.Request) async throws -> SuggestionsMethod.Response {
         let context = request.context
-        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= 20_000 else { throw WorkerProblems.invalid("text must be at most 20000 characters") }
+        let text = try RequestFieldRules.text(request.text, "text", max: 20_000, multiline: true)
         let language = request.language.lowercased()
         guard language.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
             throw WorkerProblems.invalid("language must be a BCP 47 tag such as en or ja")
         }
-        let fields = RequestFields(category: request.category, feature: request.feature, symptom: request.symptom)
+        let fields = RequestFields(
+            category: try RequestFieldRules.code(request.category, "category"),
+            feature: try request.feature.map { try RequestFieldRules.code($0, "feature") },
+            symptom: try request.symptom.map { try RequestFieldRules.code($0, "symptom") })
         let sessionID = UUID()
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
@@ -62,6 +64,9 @@ struct Suggestions: Sendable {
             throw WorkerProblems.invalid("outcome must be helped or continued")
         }
         guard let session = UUID(uuidString: request.sessionID) else { throw WorkerProblems.notFound }
+        if let article = request.articleID, article.wholeMatch(of: /KB[0-9]{4,8}/) == nil {
+            throw WorkerProblems.invalid("articleId is not one of the articles suggested in this session")
+        }
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let rows = try await connection.query("""
                 UPDATE suggestion_sessions SET outcome = \(request.outcome), helpful_article_id = \(request.articleID),

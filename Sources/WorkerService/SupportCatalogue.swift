@@ -82,6 +82,7 @@ struct SupportCatalogue: Sendable {
 
     /// A category's features and their symptoms; 404 for an unknown category.
     func features(category: String) async throws -> FeaturesMethod.Response {
+        guard category.wholeMatch(of: /[a-z0-9-]{1,64}/) != nil else { throw WorkerProblems.notFound }
         let rows = try await database.client.query("""
             SELECT f.code, f.name, s.code, s.name
             FROM support_features f LEFT JOIN support_symptoms s ON s.category_code = f.category_code AND s.feature_code = f.code

@@ -50,8 +50,7 @@ struct SupportWork: Sendable {
         let context = request.context
         guard context.side == .support else { throw Self.supportOnly }
         let id = try requestID(request.requestID)
-        let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...2000).contains(reason.count) else { throw WorkerProblems.invalid("reason must be 1-2000 characters") }
+        let reason = try RequestFieldRules.text(request.reason, "reason", max: 2000, multiline: true, allowEmpty: false)
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
             let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
             guard record.status.isUnresolved else {
@@ -62,9 +61,10 @@ struct SupportWork: Sendable {
             let now = Date()
             try await connection.query("""
                 UPDATE service_requests SET escalated_at = \(now), escalated_by = \(try context.admin()),
-                    escalation_reason = \(reason), version = version + 1, updated_at = \(now)
+                    escalation_reason = \(reason)
                 WHERE id = \(id)
                 """, logger: logger)
+            // Internal: the customer sees no trace of it (not its version, nor updated_at).
             try await RequestTimeline.record(
                 "escalated", request: id, context: context, internalOnly: true, data: ["reason": reason], on: connection, logger: logger)
             let updated = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)

@@ -17,8 +17,7 @@ struct Surveys: Sendable {
         let context = request.context
         let id = try requestID(request.requestID)
         guard (1...5).contains(request.rating) else { throw WorkerProblems.invalid("rating must be between 1 and 5") }
-        let comment = request.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (comment?.count ?? 0) <= 5000 else { throw WorkerProblems.invalid("comment must be at most 5000 characters") }
+        let comment = try request.comment.map { try RequestFieldRules.text($0, "comment", max: 5000, multiline: true) }
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
             guard context.side == .customer, record.requestedBy == (try context.admin()) else {
@@ -66,11 +65,9 @@ struct Surveys: Sendable {
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: true, supportScope: true) { connection in
             func groups(_ sql: String) async throws -> [SurveySummaryMethod.Group] {
                 var found: [SurveySummaryMethod.Group] = []
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: try {
-                    var binds = PostgresBindings()
-                    try binds.append(since)
-                    return binds
-                }()), logger: logger)
+                var query = QueryBuilder()
+                query.append(sql.replacingOccurrences(of: "$since", with: query.bind(since)))
+                let rows = try await connection.query(query.query, logger: logger)
                 for try await (key, name, count, average) in rows.decode((String, String?, Int, Double).self) {
                     found.append(.init(key: key, name: name, responses: count, averageRating: (average * 100).rounded() / 100))
                 }
@@ -79,11 +76,11 @@ struct Surveys: Sendable {
             let byQueue = try await groups("""
                 SELECT coalesce(s.queue_id, '(none)'), q.name, count(*)::int, avg(s.rating)::float8
                 FROM request_surveys s LEFT JOIN support_queues q ON q.id = s.queue_id
-                WHERE s.answered_at >= $1 GROUP BY 1, 2 ORDER BY 1
+                WHERE s.answered_at >= $since GROUP BY 1, 2 ORDER BY 1
                 """)
             let byEngineer = try await groups("""
                 SELECT coalesce(s.engineer_id::text, '(unassigned)'), max(s.engineer_name), count(*)::int, avg(s.rating)::float8
-                FROM request_surveys s WHERE s.answered_at >= $1 GROUP BY 1 ORDER BY 1
+                FROM request_surveys s WHERE s.answered_at >= $since GROUP BY 1 ORDER BY 1
                 """)
             return .init(byQueue: byQueue, byEngineer: byEngineer)
         }

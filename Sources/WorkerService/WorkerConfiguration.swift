@@ -37,7 +37,7 @@ public struct WorkerConfiguration: Sendable {
             rpcConcurrency: concurrency,
             housekeepingInterval: .seconds(try environment.int("TD_HOUSEKEEPING_INTERVAL_SECONDS", default: 600, in: 10...86_400)),
             attachmentLimits: AttachmentLimits(
-                perFile: try environment.int("TD_ATTACHMENT_MAX_BYTES", default: 25 << 20, in: 1024...(100 << 20)),
+                perFile: try environment.int("TD_ATTACHMENT_MAX_BYTES", default: 25 << 20, in: 1024...(90 << 20)),
                 perRequest: try environment.int("TD_REQUEST_ATTACHMENTS_MAX_BYTES", default: 100 << 20, in: 1024...(1 << 30))))
     }
 }

@@ -17,7 +17,7 @@ struct AttachmentTests {
             let w = try await PartnerWorld.build(api, environment: environment)
             let base = "/v1/tenants/\(w.c1)"
             let id = try await ServiceRequestFlowTests.submitted(api, w)
-            // The name says .txt, the bytes say PNG: the bytes win.
+            // The name says .txt, the bytes say PNG: the bytes win, and the name gets .png.
             let upload = try await api.sendBytes(
                 .post, "\(base)/requests/\(id)/attachments?filename=%E7%94%BB%E9%9D%A2%20%22shot%22.txt", token: w.ta1Token,
                 bytes: Self.png, contentType: "text/plain")
@@ -27,7 +27,7 @@ struct AttachmentTests {
             #expect(attachment["size_bytes"] as? Int == Self.png.count)
             let digest = SHA256.hash(data: Self.png).map { String(format: "%02x", $0) }.joined()
             #expect(attachment["sha256"] as? String == digest)
-            #expect(attachment["file_name"] as? String == "画面 shot.txt")
+            #expect(attachment["file_name"] as? String == "画面 shot.txt.png")
             let attachmentID = try upload.string("id")
 
             // The requester, another admin of the tenant, the partner and support all download it.
@@ -38,8 +38,8 @@ struct AttachmentTests {
                 #expect(file.contentType == "application/octet-stream")
                 #expect(file.headers[.xContentTypeOptions] == "nosniff")
                 let disposition = try #require(file.headers[.contentDisposition])
-                #expect(disposition.hasPrefix("attachment; filename=\"__ shot.txt\""), "\(disposition)")
-                #expect(disposition.contains("filename*=UTF-8''%E7%94%BB%E9%9D%A2%20shot.txt"), "\(disposition)")
+                #expect(disposition.hasPrefix("attachment; filename=\"__ shot.txt.png\""), "\(disposition)")
+                #expect(disposition.contains("filename*=UTF-8''%E7%94%BB%E9%9D%A2%20shot.txt.png"), "\(disposition)")
                 let expected = Data(SHA256.hash(data: Self.png)).base64EncodedString()
                 #expect(file.headers[HTTPField.Name("Repr-Digest")!] == "sha-256=:\(expected):")
             }
@@ -82,8 +82,13 @@ struct AttachmentTests {
             #expect(log.status == 201, "\(log.body)")
             #expect(try log.json()["file_name"] as? String == "IntuneManagementExtension.log")
             #expect(try log.json()["media_type"] as? String == "text/plain; charset=utf-8")
+            // A script's name never survives as such: text sent as fix.bat is stored as fix.bat.txt.
+            let script = try await api.sendBytes(.post, "\(base)/requests/\(id)/attachments?filename=fix.bat", token: w.ta1Token,
+                                                 bytes: Array("del /q C:\\Windows\\Temp\\*\r\n".utf8))
+            #expect(script.status == 201, "\(script.body)")
+            #expect(try script.json()["file_name"] as? String == "fix.bat.txt")
             let detail = try await api.send(.get, "\(base)/requests/\(id)", token: w.ta1Token).json()
-            #expect((detail["attachments"] as? [Any])?.count == 1)
+            #expect((detail["attachments"] as? [Any])?.count == 2)
         }
     }
 
