@@ -86,6 +86,8 @@ CREATE POLICY tenant_isolation ON request_surveys
     USING (tenant_id = tenantdesk_current_tenant())
     WITH CHECK (tenant_id = tenantdesk_current_tenant());
 CREATE POLICY support_scope_read ON request_surveys FOR SELECT USING (tenantdesk_support_scope());
+-- The deflection figures read every tenant's suggestion sessions, in the support scope only.
+CREATE POLICY support_scope_read ON suggestion_sessions FOR SELECT USING (tenantdesk_support_scope());
 CREATE POLICY owner_access ON request_surveys TO CURRENT_USER USING (true) WITH CHECK (true);
 
 GRANT EXECUTE ON FUNCTION tenantdesk_support_scope(), tenantdesk_support_member(uuid) TO tenantdesk_app;

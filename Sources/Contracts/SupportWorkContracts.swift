@@ -173,3 +173,51 @@ public enum SurveySummaryMethod: RPCMethod {
         }
     }
 }
+
+/// `worker.suggestions.deflection.v1`: how often self-help suggestions stopped a request, overall
+/// and per article, for support managers.
+public enum DeflectionMethod: RPCMethod {
+    public static let name = "worker.suggestions.deflection.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var since: Date?
+        public init(context: ActingContext, since: Date?) {
+            self.context = context
+            self.since = since
+        }
+    }
+    public struct Response: Codable, Sendable, Equatable {
+        public var sessions: Int
+        public var helped: Int
+        public var continued: Int
+        /// Sessions whose request was then submitted.
+        public var submitted: Int
+        /// helped / (helped + continued); nil before any outcome.
+        public var deflectionRate: Double?
+        public var articles: [Article]
+        public init(sessions: Int, helped: Int, continued: Int, submitted: Int, deflectionRate: Double?, articles: [Article]) {
+            self.sessions = sessions
+            self.helped = helped
+            self.continued = continued
+            self.submitted = submitted
+            self.deflectionRate = deflectionRate
+            self.articles = articles
+        }
+    }
+    public struct Article: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String?
+        /// Sessions that showed it, that named it as the one that helped, and that went on to a request.
+        public var shown: Int
+        public var helped: Int
+        public var submitted: Int
+        public init(id: String, title: String?, shown: Int, helped: Int, submitted: Int) {
+            self.id = id
+            self.title = title
+            self.shown = shown
+            self.helped = helped
+            self.submitted = submitted
+        }
+    }
+}

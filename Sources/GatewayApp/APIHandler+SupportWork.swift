@@ -105,6 +105,19 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(byQueue: groups(summary.byQueue), byEngineer: groups(summary.byEngineer)))))
     }
 
+    func getDeflection(_ input: Operations.GetDeflection.Input) async throws -> Operations.GetDeflection.Output {
+        let principal = try RequestInfo.requirePrincipal()
+        _ = try await authorize(.supportManage, in: principal.tenantID)
+        let context = try await acting(.supportWork, in: principal.tenantID)
+        let figures = try await call(DeflectionMethod.self, .init(context: context, since: input.query.since))
+        return .ok(.init(body: .json(.init(
+            sessions: figures.sessions, helped: figures.helped, continued: figures.continued, submitted: figures.submitted,
+            deflectionRate: figures.deflectionRate,
+            articles: figures.articles.map {
+                .init(id: $0.id, title: $0.title, shown: $0.shown, helped: $0.helped, submitted: $0.submitted)
+            }))))
+    }
+
     /// The `status` parameter: comma-separated statuses, `all`, or nil for the unresolved ones.
     func statuses(_ raw: String?) throws -> [RequestStatus]? {
         guard let raw else { return nil }

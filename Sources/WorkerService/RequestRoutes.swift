@@ -50,6 +50,7 @@ struct RequestRoutes: Sendable {
         router.on(DecideSeverityMethod.self) { request in try await clientData { try await severities.decide(request) } }
         router.on(AnswerSurveyMethod.self) { request in try await clientData { try await surveys.answer(request) } }
         router.on(SurveySummaryMethod.self) { request in try await clientData { try await surveys.summary(request) } }
+        router.on(DeflectionMethod.self) { request in try await clientData { try await suggestions.deflection(request) } }
     }
 }
 

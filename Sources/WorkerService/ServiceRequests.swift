@@ -127,6 +127,12 @@ struct ServiceRequests: Sendable {
                     version = version + 1, updated_at = now()
                 WHERE id = \(id)
                 """, logger: logger)
+            // Submitting after the suggestions means they did not stop the request.
+            if let session = fields.suggestionSessionID.flatMap(UUID.init(uuidString:)) {
+                try await connection.query("""
+                    UPDATE suggestion_sessions SET outcome = 'continued', decided_at = now() WHERE id = \(session) AND outcome IS NULL
+                    """, logger: logger)
+            }
             try await RequestTimeline.record(
                 "submitted", request: id, context: context,
                 data: ["number": String(number), "severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)],

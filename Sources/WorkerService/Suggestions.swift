@@ -85,4 +85,39 @@ struct Suggestions: Sendable {
             return EmptyResponse()
         }
     }
+
+    /// The deflection figures since `since`, across every customer (support managers).
+    func deflection(_ request: DeflectionMethod.Request) async throws -> DeflectionMethod.Response {
+        let context = request.context
+        guard context.side == .support else { throw WorkerProblems.notFound }
+        let since = request.since ?? Date(timeIntervalSince1970: 0)
+        return try await database.withTenantTransaction(try context.tenant(), supportAudience: true, supportScope: true) { connection in
+            let totals = try await connection.query("""
+                SELECT count(*)::int, (count(*) FILTER (WHERE outcome = 'helped'))::int,
+                       (count(*) FILTER (WHERE outcome = 'continued'))::int,
+                       (count(*) FILTER (WHERE EXISTS (
+                           SELECT 1 FROM service_requests r WHERE r.suggestion_session_id = s.id AND r.status <> 'draft')))::int
+                FROM suggestion_sessions s WHERE s.created_at >= \(since)
+                """, logger: logger).collect()
+            let (sessions, helped, continued, submitted) = try totals.first?.decode((Int, Int, Int, Int).self) ?? (0, 0, 0, 0)
+            let rows = try await connection.query("""
+                SELECT a.id, k.title, count(*)::int,
+                       (count(*) FILTER (WHERE s.helpful_article_id = a.id))::int,
+                       (count(*) FILTER (WHERE EXISTS (
+                           SELECT 1 FROM service_requests r WHERE r.suggestion_session_id = s.id AND r.status <> 'draft')))::int
+                FROM suggestion_sessions s CROSS JOIN LATERAL unnest(s.article_ids) AS a (id)
+                LEFT JOIN kb_articles k ON k.id = a.id
+                WHERE s.created_at >= \(since)
+                GROUP BY a.id, k.title ORDER BY 3 DESC, a.id LIMIT 50
+                """, logger: logger)
+            var articles: [DeflectionMethod.Article] = []
+            for try await (id, title, shown, articleHelped, articleSubmitted) in rows.decode((String, String?, Int, Int, Int).self) {
+                articles.append(.init(id: id, title: title, shown: shown, helped: articleHelped, submitted: articleSubmitted))
+            }
+            let decided = helped + continued
+            return .init(
+                sessions: sessions, helped: helped, continued: continued, submitted: submitted,
+                deflectionRate: decided == 0 ? nil : (Double(helped) / Double(decided) * 1000).rounded() / 1000, articles: articles)
+        }
+    }
 }

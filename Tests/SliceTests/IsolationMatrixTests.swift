@@ -173,6 +173,7 @@ struct IsolationMatrixTests {
              { $0.token == nil ? 401 : ($0.label == "support engineer" ? 200 : 403) }),
             // Support managers only; the matrix has none (the support-work tests have one).
             ("getSurveySummary", .get, "/v1/support/survey-summary", nil, authenticated(403)),
+            ("getDeflection", .get, "/v1/support/deflection", nil, authenticated(403)),
         ]
     }
 
@@ -193,7 +194,7 @@ struct IsolationMatrixTests {
             .union(Self.publicOperations)
         #expect(documented.subtracting(covered).isEmpty, "not in the isolation matrix: \(documented.subtracting(covered).sorted())")
         #expect(covered.subtracting(documented).isEmpty, "in the matrix but not documented: \(covered.subtracting(documented).sorted())")
-        #expect(documented.count >= 48)
+        #expect(documented.count >= 49)
     }
 
     @Test("each cell answers exactly as the capability table says, and denials leak nothing")
@@ -248,7 +249,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 33 + 10 * 11)
+            #expect(cells == 10 * 3 * 33 + 10 * 12)
         }
     }
 }

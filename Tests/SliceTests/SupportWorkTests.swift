@@ -190,4 +190,45 @@ struct SupportWorkTests {
                                                     token: w.paToken)).isEmpty)
         }
     }
+
+    @Test("deflection: sessions that helped, continued or led to a request, overall and per article")
+    func deflection() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let manager = try await Self.manager(api, w)
+            let before = try await api.send(.get, "/v1/support/deflection", token: manager.token).json()
+            func suggest() async throws -> (session: String, top: String) {
+                let reply = try await api.send(.post, "/v1/tenants/\(w.c1)/suggestions", token: w.ta1Token, json: """
+                    {"category":"enrollment","feature":"windows-autopilot","text":"device stuck at enrollment status page"}
+                    """)
+                let top = try #require((try reply.json()["articles"] as? [[String: Any]])?.first?["id"] as? String)
+                return (try reply.string("session_id"), top)
+            }
+            let helped = try await suggest()
+            #expect(try await api.send(.put, "/v1/tenants/\(w.c1)/suggestions/\(helped.session)/outcome", token: w.ta1Token,
+                                       json: #"{"outcome":"helped","article_id":"\#(helped.top)"}"#).status == 204)
+            // The second session goes on to a submitted request: that counts as continuing.
+            let continued = try await suggest()
+            let draft = try await api.send(.post, "/v1/tenants/\(w.c1)/requests", token: w.ta1Token, json: """
+                {"category":"enrollment","summary":"ESP","severity":"C","language":"en","suggestion_session_id":"\(continued.session)",
+                 "contact":{"name":"Tara","email":"tara@contoso.example"}}
+                """)
+            #expect(try await api.send(.post, "/v1/tenants/\(w.c1)/requests/\(try draft.string("id"))/submit", token: w.ta1Token).status == 200)
+
+            #expect(try await api.send(.get, "/v1/support/deflection", token: w.engineerToken).status == 403)
+            let after = try await api.send(.get, "/v1/support/deflection", token: manager.token)
+            #expect(after.status == 200, "\(after.body)")
+            let figures = try after.json()
+            func delta(_ key: String) -> Int { (figures[key] as? Int ?? 0) - (before[key] as? Int ?? 0) }
+            #expect(delta("sessions") == 2)
+            #expect(delta("helped") == 1)
+            #expect(delta("continued") == 1)
+            #expect(delta("submitted") == 1)
+            let article = (figures["articles"] as? [[String: Any]])?.first { $0["id"] as? String == helped.top }
+            #expect((article?["helped"] as? Int ?? 0) >= 1)
+            #expect((article?["shown"] as? Int ?? 0) >= 2)
+        }
+    }
 }
