@@ -22,6 +22,24 @@ CREATE INDEX service_requests_queue ON service_requests (queue_id, response_due_
 CREATE INDEX service_requests_assignee ON service_requests (assigned_to, response_due_at)
     WHERE status IN ('submitted', 'in_progress', 'waiting_for_customer');
 
+-- Routing: the first rule (by position) whose set columns all match a request names its queue;
+-- a request no rule matches goes to its category's queue. Rules are data, so the support
+-- organisation changes routing without a release.
+CREATE TABLE support_queue_routes (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    position integer NOT NULL,
+    category_code text REFERENCES support_categories (code),
+    category_group text CHECK (category_group IN ('billing', 'device-management', 'more')),
+    language text,
+    severity text CHECK (severity IN ('A', 'B', 'C')),
+    queue_id text NOT NULL REFERENCES support_queues (id)
+);
+CREATE INDEX support_queue_routes_position ON support_queue_routes (position, id);
+-- Japanese device-management requests go to the Tokyo queue (and its business hours).
+INSERT INTO support_queue_routes (position, category_group, language, queue_id)
+VALUES (100, 'device-management', 'ja', 'device-management-ja');
+GRANT SELECT ON support_queue_routes TO tenantdesk_app;
+
 -- The name of an active administrator of the vendor tenant holding a support role; nothing for
 -- anyone else. SECURITY DEFINER: the worker, bound to a customer tenant, checks an assignee.
 CREATE FUNCTION tenantdesk_support_member(p_admin uuid) RETURNS text

@@ -95,7 +95,9 @@ struct ServiceRequests: Sendable {
                 throw WorkerProblems.transitionRefused(refusal)
             }
             let fields = current.fields
-            guard let code = fields.category, let category = try await catalogue.category(code, on: connection) else {
+            guard let code = fields.category,
+                  let category = try await catalogue.category(
+                      code, language: fields.language, severity: fields.severity, on: connection) else {
                 throw WorkerProblems.violation(.incomplete(field: "category"), also: [])
             }
             let plan = try await catalogue.plan(on: connection)
@@ -149,7 +151,8 @@ struct ServiceRequests: Sendable {
     /// severity are chosen).
     func preview(_ record: RequestRecord, on connection: PostgresConnection) async throws -> ResponseDue? {
         guard record.status == .draft, let code = record.fields.category, let severity = record.fields.severity,
-              let category = try await catalogue.category(code, on: connection) else { return nil }
+              let category = try await catalogue.category(
+                  code, language: record.fields.language, severity: severity, on: connection) else { return nil }
         let plan = try await catalogue.plan(on: connection)
         let facts = try await catalogue.severity(severity, plan: plan, on: connection)
         return ResponseDue.compute(plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: Date(), calendar: category.calendar)

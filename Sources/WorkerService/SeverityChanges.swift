@@ -114,7 +114,8 @@ struct SeverityChanges: Sendable {
         // more severe request is never due later than it already was.
         if record.firstResponseAt == nil, let plan = record.plan, let code = record.fields.category,
            let currentDue = record.dueAt, now < currentDue {
-            let category = try await catalogue.category(code, on: connection)
+            let category = try await catalogue.category(
+                code, language: record.fields.language, severity: severity, on: connection)
             let target = try await catalogue.severity(severity, plan: plan, on: connection)
             var due = ResponseDue.compute(
                 plan: plan, severity: severity, targetMinutes: target.minutes, startedAt: now, calendar: category?.calendar)

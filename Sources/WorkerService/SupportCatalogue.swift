@@ -48,11 +48,20 @@ struct SupportCatalogue: Sendable {
                     severity: severity, name: name, definition: definition, requiresPhone: phone, aroundTheClock: clock,
                     targetMinutes: minutes))
             }
+            // Hours of the queue a request in the tenant's language is routed to.
             var categories: [CategoryOption] = []
             let categoryRows = try await connection.query("""
+                WITH t AS (SELECT default_language FROM tenants WHERE id = tenantdesk_current_tenant())
                 SELECT c.code, c.name, c.group_name, c.technical, c.languages, c.plans,
                        k.id, k.time_zone, k.weekly_hours::text
-                FROM support_categories c JOIN support_queues q ON q.id = c.queue_id
+                FROM support_categories c
+                JOIN support_queues q ON q.id = coalesce((
+                    SELECT r.queue_id FROM support_queue_routes r, t
+                    WHERE (r.category_code IS NULL OR r.category_code = c.code)
+                      AND (r.category_group IS NULL OR r.category_group = c.group_name)
+                      AND (r.language IS NULL OR r.language = t.default_language)
+                      AND r.severity IS NULL
+                    ORDER BY r.position, r.id LIMIT 1), c.queue_id)
                 LEFT JOIN support_calendars k ON k.id = q.calendar_id
                 ORDER BY c.position, c.code
                 """, logger: logger)
@@ -100,14 +109,26 @@ struct SupportCatalogue: Sendable {
         return .init(features: features)
     }
 
-    /// The category as submission needs it; nil when it does not exist.
-    func category(_ code: String, on connection: PostgresConnection) async throws -> Category? {
+    /// The category as submission needs it, with the queue a request of that category, language
+    /// and severity is routed to (`support_queue_routes`, else the category's queue) and that
+    /// queue's calendar; nil when the category does not exist.
+    func category(
+        _ code: String, language: String? = nil, severity: Severity? = nil, on connection: PostgresConnection
+    ) async throws -> Category? {
         let rows = try await connection.query("""
-            SELECT c.technical, c.languages, c.plans, c.queue_id, k.id, k.name, k.time_zone, k.weekly_hours::text,
+            WITH c AS (SELECT * FROM support_categories WHERE code = \(code)),
+            routed AS (
+                SELECT coalesce((
+                    SELECT r.queue_id FROM support_queue_routes r, c
+                    WHERE (r.category_code IS NULL OR r.category_code = c.code)
+                      AND (r.category_group IS NULL OR r.category_group = c.group_name)
+                      AND (r.language IS NULL OR r.language = \(language)::text)
+                      AND (r.severity IS NULL OR r.severity = \(severity?.rawValue)::text)
+                    ORDER BY r.position, r.id LIMIT 1), (SELECT queue_id FROM c)) AS queue_id)
+            SELECT c.technical, c.languages, c.plans, q.id, k.id, k.name, k.time_zone, k.weekly_hours::text,
                    ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(k.holidays) d)
-            FROM support_categories c JOIN support_queues q ON q.id = c.queue_id
+            FROM c, routed JOIN support_queues q ON q.id = routed.queue_id
             LEFT JOIN support_calendars k ON k.id = q.calendar_id
-            WHERE c.code = \(code)
             """, logger: logger)
         for try await (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays) in rows.decode(
             (Bool, [String], [String], String, String?, String?, String?, String?, [String]?).self

@@ -168,4 +168,31 @@ struct ServiceRequestEdgeTests {
             #expect(try await api.sendBytes(.post, path, token: w.ta1Token, bytes: big).status == 413)
         }
     }
+
+    @Test("routing: a Japanese device-management request goes to the Tokyo queue, on its calendar; the tenant's language picks the hours shown")
+    func routing() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let base = "/v1/tenants/\(w.c1)/requests"
+            let draft = try await api.send(.post, base, token: w.ta1Token, json: """
+                {"category":"enrollment","summary":"ESP で停止","severity":"B","language":"ja",
+                 "contact":{"name":"Tara","email":"tara@contoso.example"}}
+                """)
+            let submitted = try await api.send(.post, "\(base)/\(try draft.string("id"))/submit", token: w.ta1Token)
+            #expect(try submitted.json()["queue"] as? String == "device-management-ja")
+            let clock = ((try submitted.json()["response"] as? [String: Any])?["explanation"] as? [String: Any])?["clock"] as? String
+            #expect(clock?.contains("Asia/Tokyo") == true, "\(String(describing: clock))")
+            func enrollmentZone() async throws -> String? {
+                let options = try await api.send(.get, "/v1/tenants/\(w.c1)/support/intake-options", token: w.ta1Token).json()
+                let categories = options["categories"] as? [[String: Any]] ?? []
+                return (categories.first { $0["code"] as? String == "enrollment" }?["hours"] as? [String: Any])?["time_zone"] as? String
+            }
+            #expect(try await enrollmentZone() == "America/Los_Angeles")
+            let patched = try await api.send(.patch, "/v1/tenants/\(w.c1)", token: w.operatorToken, json: #"{"default_language":"ja"}"#)
+            #expect(patched.status == 200, "\(patched.body)")
+            #expect(try await enrollmentZone() == "Asia/Tokyo")
+        }
+    }
 }
