@@ -121,7 +121,12 @@ public enum SuggestionsMethod: RPCMethod {
         public var symptom: String?
         public var text: String
         public var language: String
-        public init(context: ActingContext, category: String, feature: String?, symptom: String?, text: String, language: String) {
+        public var idempotencyKey: String?
+        public init(
+            context: ActingContext, category: String, feature: String?, symptom: String?, text: String, language: String,
+            idempotencyKey: String? = nil
+        ) {
+            self.idempotencyKey = idempotencyKey
             self.context = context
             self.category = category
             self.feature = feature

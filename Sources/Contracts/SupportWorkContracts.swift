@@ -77,7 +77,9 @@ public enum ChangeSeverityMethod: RPCMethod {
         public var requestID: String
         public var severity: Severity
         public var reason: String
-        public init(context: ActingContext, requestID: String, severity: Severity, reason: String) {
+        public var idempotencyKey: String?
+        public init(context: ActingContext, requestID: String, severity: Severity, reason: String, idempotencyKey: String? = nil) {
+            self.idempotencyKey = idempotencyKey
             self.context = context
             self.requestID = requestID
             self.severity = severity

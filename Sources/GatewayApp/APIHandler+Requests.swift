@@ -26,7 +26,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
         let response = try await call(SuggestionsMethod.self, .init(
             context: context, category: body.category, feature: body.feature, symptom: body.symptom, text: body.text,
-            language: body.language ?? "en"))
+            language: body.language ?? "en", idempotencyKey: input.headers.idempotencyKey))
         return .ok(.init(body: .json(.init(sessionId: response.sessionID, articles: response.articles.map {
             .init(id: $0.id, title: $0.title, url: $0.url, language: $0.language, snippet: $0.snippet, score: $0.score)
         }))))

@@ -73,7 +73,8 @@ extension APIHandler {
         let context = try await acting(.requestComment, in: input.path.tenantId)
         guard let severity = Severity(rawValue: body.severity.rawValue) else { throw APIProblem.invalid("unknown severity") }
         let change = try await call(ChangeSeverityMethod.self, .init(
-            context: context, requestID: input.path.requestId, severity: severity, reason: body.reason))
+            context: context, requestID: input.path.requestId, severity: severity, reason: body.reason,
+            idempotencyKey: input.headers.idempotencyKey))
         return .created(.init(body: .json(.init(change))))
     }
 

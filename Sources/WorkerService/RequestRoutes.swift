@@ -20,13 +20,13 @@ struct RequestRoutes: Sendable {
     init(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) {
         let idempotency = Idempotency(database: database, logger: logger)
         catalogue = SupportCatalogue(database: database, logger: logger)
-        suggestions = Suggestions(database: database, logger: logger)
+        suggestions = Suggestions(database: database, idempotency: idempotency, logger: logger)
         requests = ServiceRequests(database: database, catalogue: catalogue, idempotency: idempotency, outbox: outbox, logger: logger)
         queries = RequestQueries(database: database, logger: logger)
         thread = RequestThread(database: database, idempotency: idempotency, outbox: outbox, logger: logger)
         attachments = RequestAttachments(database: database, idempotency: idempotency, outbox: outbox, limits: limits, logger: logger)
         support = SupportWork(database: database, outbox: outbox, logger: logger)
-        severities = SeverityChanges(database: database, catalogue: catalogue, outbox: outbox, logger: logger)
+        severities = SeverityChanges(database: database, catalogue: catalogue, idempotency: idempotency, outbox: outbox, logger: logger)
         surveys = Surveys(database: database, outbox: outbox, logger: logger)
     }
 

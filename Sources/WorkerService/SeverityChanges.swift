@@ -12,6 +12,7 @@ import Store
 struct SeverityChanges: Sendable {
     let database: Database
     let catalogue: SupportCatalogue
+    let idempotency: Idempotency
     let outbox: Outbox
     let logger: Logger
 
@@ -19,7 +20,10 @@ struct SeverityChanges: Sendable {
         let context = request.context
         let id = try requestID(request.requestID)
         let reason = try RequestFieldRules.text(request.reason, "reason", max: 2000, multiline: true, allowEmpty: false)
-        let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+        let view: SeverityChangeView = try await idempotency.run(
+            context, key: request.idempotencyKey, operation: "severity.change",
+            fingerprint: [request.requestID, request.severity.rawValue, reason]
+        ) { connection in
             let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
             guard record.status.isUnresolved, let current = record.fields.severity else {
                 throw RPCProblem(

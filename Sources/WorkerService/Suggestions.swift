@@ -10,6 +10,7 @@ import Store
 /// suggestion is recorded as a session whose outcome measures deflection.
 struct Suggestions: Sendable {
     let database: Database
+    let idempotency: Idempotency
     let logger: Logger
 
     static let limit = 5
@@ -26,7 +27,10 @@ struct Suggestions: Sendable {
             feature: try request.feature.map { try RequestFieldRules.code($0, "feature") },
             symptom: try request.symptom.map { try RequestFieldRules.code($0, "symptom") })
         let sessionID = UUID()
-        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+        return try await idempotency.run(
+            context, key: request.idempotencyKey, operation: "suggestions",
+            fingerprint: [fields.category ?? "", fields.feature ?? "", fields.symptom ?? "", text, language]
+        ) { connection in
             try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
             let rows = try await connection.query("""
                 WITH q AS (SELECT tenantdesk_search_query(\(text)) AS query)

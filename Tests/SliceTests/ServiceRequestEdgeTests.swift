@@ -109,6 +109,17 @@ struct ServiceRequestEdgeTests {
             let proposal = try await api.send(.post, "\(base)/\(first)/severity-changes", token: w.ta1Token,
                                               json: #"{"severity":"B","reason":"worse"}"#)
             let change = try proposal.string("id")
+            // The same proposal retried with its Idempotency-Key is the same proposal, not a 409.
+            let key = ["Idempotency-Key": "severity-\(change)"]
+            let once = try await api.send(.post, "\(base)/\(second)/severity-changes", token: w.ta1Token,
+                                          json: #"{"severity":"B","reason":"worse"}"#, headers: key)
+            let twice = try await api.send(.post, "\(base)/\(second)/severity-changes", token: w.ta1Token,
+                                           json: #"{"severity":"B","reason":"worse"}"#, headers: key)
+            #expect(once.status == 201)
+            #expect(twice.status == 201)
+            #expect(try once.string("id") == twice.string("id"))
+            _ = try await api.send(.post, "\(base)/\(second)/severity-changes/\(try once.string("id"))/decision", token: w.engineerToken,
+                                   json: #"{"decision":"decline"}"#)
             let crossed = try await api.send(.post, "\(base)/\(second)/severity-changes/\(change)/decision", token: w.engineerToken,
                                              json: #"{"decision":"accept"}"#)
             #expect(crossed.status == 404)
