@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "tenantdesk-admin", targets: ["AdminCLI"]),
         .executable(name: "tenantdesk-bench-amqp", targets: ["AMQPBench"]),
         .executable(name: "tenantdesk-bench-authz", targets: ["AuthzBench"]),
+        .executable(name: "tenantdesk-bench-submit", targets: ["SubmitBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: rabbitmq-c and the AMQP client
@@ -162,6 +164,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "bench/AuthzBench",
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "SubmitBench",
+            dependencies: [
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/SubmitBench",
             swiftSettings: swiftSettings
         ),
 

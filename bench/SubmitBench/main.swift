@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+
+/// tenantdesk-bench-submit: files service requests through a running gateway (draft, then
+/// submit: HTTP → gateway → role service decision → worker → PostgreSQL → reply) in a closed
+/// loop at each client count, then in an open loop at a fixed rate; prints one figure per line.
+///
+///   tenantdesk-bench-submit --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R]
+struct Options {
+    var host = "127.0.0.1"
+    var port = 8080
+    var email = ""
+    var password = ""
+    var clients = [8, 32, 64]
+    var seconds = 10
+    var rate: Double?
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments.dropFirst()
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+            switch flag {
+            case "--host": host = value
+            case "--port": port = Int(value) ?? 0
+            case "--email": email = value
+            case "--password": password = value
+            case "--clients": clients = value.split(separator: ",").compactMap { Int($0) }
+            case "--seconds": seconds = Int(value) ?? 0
+            case "--rate": rate = Double(value)
+            default: throw BenchError("unknown option \(flag)")
+            }
+        }
+        guard port > 0, !email.isEmpty, !password.isEmpty, !clients.isEmpty, seconds > 0 else {
+            throw BenchError("usage: tenantdesk-bench-submit --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R]")
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+func json(_ response: TestClient.Response) throws -> [String: Any] {
+    guard let body = response.body,
+          let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+        throw BenchError("not JSON: \(response.status)")
+    }
+    return object
+}
+
+let options = try Options(CommandLine.arguments)
+let (token, tenant) = try await TestClient.withClient(host: options.host, port: options.port) { client in
+    let login = try await client.execute(.init(
+        "/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+        body: ByteBuffer(string: #"{"email":"\#(options.email)","password":"\#(options.password)"}"#)))
+    guard login.status == .ok, let token = try json(login)["access_token"] as? String else {
+        throw BenchError("login failed: \(login.status)")
+    }
+    let me = try await client.execute(.init("/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"]))
+    guard let tenant = try json(me)["tenant_id"] as? String else { throw BenchError("no tenant") }
+    return (token, tenant)
+}
+
+let draftBody = """
+    {"category":"enrollment","feature":"windows-autopilot","symptom":"device-stuck-at-esp",
+     "summary":"Autopilot devices stop at the Enrollment Status Page","details":"Every new laptop stops at the ESP.",
+     "severity":"B","language":"en","contact":{"name":"Bench","email":"bench@contoso.example","preferred_method":"email"}}
+    """
+let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+
+/// One filed request: the draft, then its submission.
+let submit: @Sendable (TestClient) async throws -> Bool = { client in
+    let draft = try await client.execute(.init(
+        "/v1/tenants/\(tenant)/requests", method: .post, headers: headers, body: ByteBuffer(string: draftBody)))
+    guard draft.status == .created, let id = try json(draft)["id"] as? String else { return false }
+    let submitted = try await client.execute(.init("/v1/tenants/\(tenant)/requests/\(id)/submit", method: .post, headers: headers))
+    return submitted.status == .ok
+}
+
+let generator = LoadGenerator(host: options.host, port: options.port, work: submit)
+// Warm up: connections, caches, the worker's and PostgreSQL's plans.
+_ = try await generator.closedLoop(clients: 4, duration: .seconds(2))
+
+var rateAt32: Double?
+for clients in options.clients {
+    let result = try await generator.closedLoop(clients: clients, duration: .seconds(options.seconds))
+    if clients == 32 { rateAt32 = result.rate }
+    print("submit_c\(clients)_rate \(String(format: "%.1f", result.rate))")
+    print("submit_c\(clients)_p50_us \(result.microseconds(50))")
+    print("submit_c\(clients)_p99_us \(result.microseconds(99))")
+    print("submit_c\(clients)_failed \(result.failed)")
+}
+let rate = options.rate ?? ((rateAt32 ?? 100) * 0.6).rounded()
+let open = try await generator.openLoop(rate: rate, connections: 64, duration: .seconds(options.seconds))
+print("open_rate_target \(String(format: "%.0f", rate))")
+print("open_rate \(String(format: "%.1f", open.rate))")
+print("open_p50_us \(open.microseconds(50))")
+print("open_p99_us \(open.microseconds(99))")
+print("open_p999_us \(open.microseconds(99.9))")
+print("open_failed \(open.failed)")
