@@ -100,9 +100,16 @@ struct ServiceRequests: Sendable {
                       code, language: fields.language, severity: fields.severity, on: connection) else {
                 throw WorkerProblems.violation(.incomplete(field: "category"), also: [])
             }
-            let plan = try await catalogue.plan(on: connection)
+            // Category, route, calendar, plan and target come in one round trip.
+            let plan: SupportPlan
+            if let known = category.plan { plan = known } else { plan = try await catalogue.plan(on: connection) }
             let severity = fields.severity
-            let facts = try await severity.asyncMap { try await catalogue.severity($0, plan: plan, on: connection) }
+            let facts: (requiresPhone: Bool, minutes: Int)?
+            if let phone = category.requiresPhone, let minutes = category.targetMinutes, category.plan == plan {
+                facts = (phone, minutes)
+            } else {
+                facts = try await severity.asyncMap { try await catalogue.severity($0, plan: plan, on: connection) }
+            }
             let violations = IntakeRules.violations(IntakeRules.Facts(
                 plan: plan, categoryTechnical: category.technical, categoryLanguages: category.languages,
                 categoryPlans: category.plans, summary: fields.summary, severity: severity,
@@ -153,9 +160,13 @@ struct ServiceRequests: Sendable {
         guard record.status == .draft, let code = record.fields.category, let severity = record.fields.severity,
               let category = try await catalogue.category(
                   code, language: record.fields.language, severity: severity, on: connection) else { return nil }
-        let plan = try await catalogue.plan(on: connection)
-        let facts = try await catalogue.severity(severity, plan: plan, on: connection)
-        return ResponseDue.compute(plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: Date(), calendar: category.calendar)
+        let plan: SupportPlan
+        if let known = category.plan { plan = known } else { plan = try await catalogue.plan(on: connection) }
+        let minutes: Int
+        if let known = category.targetMinutes { minutes = known } else {
+            minutes = try await catalogue.severity(severity, plan: plan, on: connection).minutes
+        }
+        return ResponseDue.compute(plan: plan, severity: severity, targetMinutes: minutes, startedAt: Date(), calendar: category.calendar)
     }
 }
 

@@ -20,6 +20,11 @@ struct SupportCatalogue: Sendable {
         var plans: [SupportPlan]
         var queue: String
         var calendar: BusinessCalendar?
+        /// Read in the same round trip: the bound tenant's plan and, when a severity was given,
+        /// whether it needs a phone and the plan's target for it.
+        var plan: SupportPlan?
+        var requiresPhone: Bool?
+        var targetMinutes: Int?
     }
 
     /// The tenant's support plan (the transaction is bound to the tenant).
@@ -126,13 +131,18 @@ struct SupportCatalogue: Sendable {
                       AND (r.severity IS NULL OR r.severity = \(severity?.rawValue)::text)
                     ORDER BY r.position, r.id LIMIT 1), (SELECT queue_id FROM c)) AS queue_id)
             SELECT c.technical, c.languages, c.plans, q.id, k.id, k.name, k.time_zone, k.weekly_hours::text,
-                   ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(k.holidays) d)
+                   ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(k.holidays) d),
+                   p.support_plan,
+                   (SELECT d.requires_phone FROM severity_definitions d WHERE d.severity = \(severity?.rawValue)::text),
+                   (SELECT t.minutes FROM response_targets t
+                    WHERE t.plan = p.support_plan AND t.severity = \(severity?.rawValue)::text)
             FROM c, routed JOIN support_queues q ON q.id = routed.queue_id
             LEFT JOIN support_calendars k ON k.id = q.calendar_id
+            LEFT JOIN (SELECT support_plan FROM tenants WHERE id = tenantdesk_current_tenant()) p ON true
             """, logger: logger)
-        for try await (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays) in rows.decode(
-            (Bool, [String], [String], String, String?, String?, String?, String?, [String]?).self
-        ) {
+        for try await (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays, plan, phone, minutes)
+            in rows.decode(
+                (Bool, [String], [String], String, String?, String?, String?, String?, [String]?, String?, Bool?, Int?).self) {
             var calendar: BusinessCalendar?
             if let calendarID, let calendarName, let zone, let weekly {
                 calendar = try BusinessCalendar(
@@ -142,7 +152,8 @@ struct SupportCatalogue: Sendable {
             }
             return Category(
                 code: code, technical: technical, languages: languages, plans: plans.compactMap(SupportPlan.init(rawValue:)),
-                queue: queue, calendar: calendar)
+                queue: queue, calendar: calendar, plan: plan.flatMap(SupportPlan.init(rawValue:)), requiresPhone: phone,
+                targetMinutes: minutes)
         }
         return nil
     }
