@@ -1,29 +1,19 @@
-import AMQP
 import Contracts
 import Domain
 import Foundation
 import HTTPTypes
-import Messaging
+import PostgresNIO
+import Store
 import Testing
 
-/// The worker's `request.*` events reach a consumer bound to `tenantdesk.events`, each with a
-/// unique message id and the body consumers rely on.
+/// The worker's `request.*` events are written with the change they announce (outbox) and
+/// published: each row gets its routing key, a unique message id and the body consumers rely
+/// on, and is marked published once RabbitMQ confirmed it.
 @Suite("Service-request events", .timeLimit(.minutes(3)))
 struct RequestEventTests {
-    @Test("submit, message, resolve: request.submitted, request.message_added and request.resolved arrive in order")
+    @Test("submit, internal note, resolve: request.submitted, request.message_added and request.resolved, in order, published")
     func events() async throws {
         let environment = try await SliceStack.shared.start()
-        let queue = "test.request-events." + UUID().uuidString.prefix(8).lowercased()
-        var amqp = environment.amqp
-        amqp.connectionName = "request-events-test"
-        let topology = AMQPTopology(
-            queues: [.init(name: queue, durable: false, exclusive: true, autoDelete: true)],
-            bindings: [.init(queue: queue, exchange: ExchangeName.events, routingKey: "request.#")])
-        let connection = try AMQPConnection(configuration: amqp, topology: topology, logger: SliceStack.logger)
-        connection.start()
-        defer { Task { await connection.close() } }
-        try await connection.waitUntilConnected(timeout: .seconds(10))
-
         try await withGateway { client in
             let api = API(client: client)
             let w = try await PartnerWorld.build(api, environment: environment)
@@ -33,29 +23,42 @@ struct RequestEventTests {
             _ = try await api.send(.post, "/v1/tenants/\(w.c1)/requests/\(id)/transitions", token: w.engineerToken,
                                    json: #"{"transition":"resolve","resolution_summary":"done"}"#)
 
-            var received: [(String, RequestEventBody, String?)] = []
-            let consumer = connection.consume(queue: queue, prefetch: 16)
-            let deadline = ContinuousClock.now + .seconds(10)
-            for try await delivery in consumer {
-                let body = try JSONCodec.decode(RequestEventBody.self, from: delivery.message.body)
-                if body.requestID == id {
-                    received.append((delivery.message.properties.type ?? "", body, delivery.message.properties.messageID))
+            typealias Row = (routingKey: String, messageID: UUID, body: String, published: Bool)
+            var rows: [Row] = []
+            let deadline = ContinuousClock.now + .seconds(15)
+            repeat {
+                rows = try await Database.with(environment.owner, logger: SliceStack.logger) { owner in
+                    var found: [Row] = []
+                    let result = try await owner.client.query("""
+                        SELECT routing_key, message_id, body::text, published_at IS NOT NULL
+                        FROM outbox_events WHERE body->>'requestID' = \(id) ORDER BY id
+                        """)
+                    for try await row in result.decode((String, UUID, String, Bool).self) { found.append(row) }
+                    return found
                 }
-                delivery.ack()
-                if received.count == 3 || ContinuousClock.now > deadline { break }
-            }
-            consumer.cancel()
-            #expect(received.map(\.0) == ["request.submitted", "request.message_added", "request.resolved"])
-            #expect(received.first?.1.tenantID == w.c1)
-            #expect(received.first?.1.number != nil)
-            #expect(received.first?.1.severity == .a)
-            #expect(received[safe: 1]?.1.visibility == "internal")
-            #expect(received.last?.1.status == .resolved)
-            #expect(Set(received.compactMap(\.2)).count == 3)
+                if rows.count == 3, rows.allSatisfy({ $0.published }) { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while ContinuousClock.now < deadline
+
+            #expect(rows.map(\.routingKey) == ["request.submitted", "request.message_added", "request.resolved"])
+            let allPublished = rows.allSatisfy { $0.published }
+            #expect(allPublished, "published within 15 s")
+            #expect(Set(rows.map(\.messageID)).count == 3)
+            let bodies = try rows.map { try JSONDecoder.iso.decode(RequestEventBody.self, from: Data($0.body.utf8)) }
+            #expect(bodies.first?.tenantID == w.c1)
+            #expect(bodies.first?.number != nil)
+            #expect(bodies.first?.severity == .a)
+            #expect(bodies.count == 3 && bodies[1].visibility == "internal")
+            #expect(bodies.last?.status == .resolved)
         }
     }
 }
 
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+extension JSONDecoder {
+    /// ISO 8601 dates, as the services encode them.
+    static var iso: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
 }
