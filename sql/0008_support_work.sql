@@ -40,6 +40,22 @@ INSERT INTO support_queue_routes (position, category_group, language, queue_id)
 VALUES (100, 'device-management', 'ja', 'device-management-ja');
 GRANT SELECT ON support_queue_routes TO tenantdesk_app;
 
+-- The queue a request of this category, language and severity goes to (NULL arguments match
+-- only rules that leave that column open); NULL for an unknown category.
+CREATE FUNCTION tenantdesk_route_queue(p_category text, p_language text, p_severity text) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce((
+        SELECT r.queue_id FROM support_queue_routes r
+        WHERE (r.category_code IS NULL OR r.category_code = c.code)
+          AND (r.category_group IS NULL OR r.category_group = c.group_name)
+          AND (r.language IS NULL OR r.language = p_language)
+          AND (r.severity IS NULL OR r.severity = p_severity)
+        ORDER BY r.position, r.id LIMIT 1), c.queue_id)
+    FROM support_categories c WHERE c.code = p_category
+$$;
+GRANT EXECUTE ON FUNCTION tenantdesk_route_queue(text, text, text) TO tenantdesk_app;
+
 -- The name of an active administrator of the vendor tenant holding a support role; nothing for
 -- anyone else. SECURITY DEFINER: the worker, bound to a customer tenant, checks an assignee.
 CREATE FUNCTION tenantdesk_support_member(p_admin uuid) RETURNS text

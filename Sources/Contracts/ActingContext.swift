@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// Who acts on service requests, as the gateway authorized the call: sent with every call to the
 /// worker's request methods. The worker binds `tenantID` for row-level security and records the
@@ -34,4 +35,9 @@ public struct ActingContext: Codable, Sendable {
 /// An empty reply.
 public struct EmptyResponse: Codable, Sendable, Equatable {
     public init() {}
+}
+
+extension UUID {
+    /// The lower-case text form used in the API and in messages.
+    public var text: String { uuidString.lowercased() }
 }

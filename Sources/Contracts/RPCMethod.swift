@@ -1,3 +1,5 @@
+import Domain
+
 /// An RPC operation between TenantDesk processes: its versioned name (sent as the AMQP message
 /// type), the queue that serves it, and its request and response bodies (JSON).
 public protocol RPCMethod {
@@ -77,4 +79,14 @@ public enum ExchangeName {
     public static let events = "tenantdesk.events"
     /// Dead-letter exchange of work queues.
     public static let deadLetter = "tenantdesk.dead-letter"
+}
+
+extension RPCProblem {
+    /// 404 for what does not exist or must not be revealed (the two look the same).
+    public static let notFound = RPCProblem(status: 404, type: ProblemType.notFound, title: "Not found", detail: "no such resource")
+
+    /// 422: a value of the request is not acceptable.
+    public static func invalid(_ detail: String) -> RPCProblem {
+        RPCProblem(status: 422, type: ProblemType.validationFailed, title: "Validation failed", detail: detail)
+    }
 }

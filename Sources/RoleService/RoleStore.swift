@@ -42,11 +42,9 @@ struct RoleStore: Sendable {
 
 /// The problems the role service's operations answer with.
 enum Problems {
-    static let notFound = RPCProblem(status: 404, type: ProblemType.notFound, title: "Not found", detail: "no such resource")
+    static let notFound = RPCProblem.notFound
 
-    static func invalid(_ detail: String) -> RPCProblem {
-        RPCProblem(status: 422, type: ProblemType.validationFailed, title: "Validation failed", detail: detail)
-    }
+    static func invalid(_ detail: String) -> RPCProblem { RPCProblem.invalid(detail) }
 
     static func notAllowed(_ detail: String) -> RPCProblem {
         RPCProblem(status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed", detail: detail)
@@ -59,11 +57,6 @@ enum Problems {
     static func weakPassword(_ detail: String) -> RPCProblem {
         RPCProblem(status: 422, type: ProblemType.weakPassword, title: "Password not acceptable", detail: detail)
     }
-}
-
-extension UUID {
-    /// The lower-case text form used in the API.
-    var text: String { uuidString.lowercased() }
 }
 
 /// Parses an id from the API; an unparsable one is simply not found.

@@ -60,13 +60,8 @@ struct SupportCatalogue: Sendable {
                 SELECT c.code, c.name, c.group_name, c.technical, c.languages, c.plans,
                        k.id, k.time_zone, k.weekly_hours::text
                 FROM support_categories c
-                JOIN support_queues q ON q.id = coalesce((
-                    SELECT r.queue_id FROM support_queue_routes r, t
-                    WHERE (r.category_code IS NULL OR r.category_code = c.code)
-                      AND (r.category_group IS NULL OR r.category_group = c.group_name)
-                      AND (r.language IS NULL OR r.language = t.default_language)
-                      AND r.severity IS NULL
-                    ORDER BY r.position, r.id LIMIT 1), c.queue_id)
+                CROSS JOIN t
+                JOIN support_queues q ON q.id = tenantdesk_route_queue(c.code, t.default_language, NULL)
                 LEFT JOIN support_calendars k ON k.id = q.calendar_id
                 ORDER BY c.position, c.code
                 """, logger: logger)
@@ -122,14 +117,7 @@ struct SupportCatalogue: Sendable {
     ) async throws -> Category? {
         let rows = try await connection.query("""
             WITH c AS (SELECT * FROM support_categories WHERE code = \(code)),
-            routed AS (
-                SELECT coalesce((
-                    SELECT r.queue_id FROM support_queue_routes r, c
-                    WHERE (r.category_code IS NULL OR r.category_code = c.code)
-                      AND (r.category_group IS NULL OR r.category_group = c.group_name)
-                      AND (r.language IS NULL OR r.language = \(language)::text)
-                      AND (r.severity IS NULL OR r.severity = \(severity?.rawValue)::text)
-                    ORDER BY r.position, r.id LIMIT 1), (SELECT queue_id FROM c)) AS queue_id)
+            routed AS (SELECT tenantdesk_route_queue(\(code), \(language)::text, \(severity?.rawValue)::text) AS queue_id)
             SELECT c.technical, c.languages, c.plans, q.id, k.id, k.name, k.time_zone, k.weekly_hours::text,
                    ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(k.holidays) d),
                    p.support_plan,

@@ -4,11 +4,9 @@ import Foundation
 
 /// The problems the worker's request operations answer with.
 enum WorkerProblems {
-    static let notFound = RPCProblem(status: 404, type: ProblemType.notFound, title: "Not found", detail: "no such resource")
+    static let notFound = RPCProblem.notFound
 
-    static func invalid(_ detail: String) -> RPCProblem {
-        RPCProblem(status: 422, type: ProblemType.validationFailed, title: "Validation failed", detail: detail)
-    }
+    static func invalid(_ detail: String) -> RPCProblem { RPCProblem.invalid(detail) }
 
     static func violation(_ violation: IntakeRules.Violation, also others: [IntakeRules.Violation]) -> RPCProblem {
         var detail = violation.detail
@@ -49,9 +47,4 @@ extension ActingContext {
 func requestID(_ raw: String) throws(RPCProblem) -> UUID {
     guard let id = UUID(uuidString: raw) else { throw WorkerProblems.notFound }
     return id
-}
-
-extension UUID {
-    /// The lower-case text form used in the API.
-    var text: String { uuidString.lowercased() }
 }
