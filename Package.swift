@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "AdminCLI",
             dependencies: [
-                "Store", "RoleService", "WorkerService", "Settings", "Messaging", "Contracts", "Domain",
+                "AMQP", "Store", "RoleService", "WorkerService", "Settings", "Messaging", "Contracts", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -73,6 +73,14 @@ public enum RPCQueue {
     public static let worker = "tenantdesk.rpc.worker"
 }
 
+/// Work queues: durable quorum queues bound to the event exchange, each with a delivery limit.
+public enum WorkQueue {
+    /// `request.submitted` → triage and assignment.
+    public static let triage = "tenantdesk.work.triage"
+    /// Everything the dead-letter exchange receives, kept by the worker in PostgreSQL.
+    public static let deadLetters = "tenantdesk.dead-letters"
+}
+
 /// Names of the exchanges.
 public enum ExchangeName {
     /// Topic exchange of domain events (`request.submitted`, `delegation.changed`, ...).

@@ -206,6 +206,47 @@ public enum RequestEvent {
     public static let severityChanged = "request.severity_changed"
     public static let severityProposed = "request.severity_proposed"
     public static let surveyAnswered = "request.survey_answered"
+    /// 75 % of the first-response target has run without a response (body: `SLAEvent`).
+    public static let slaWarning = "request.sla_warning"
+    /// The first-response target was missed; the request is escalated (body: `SLAEvent`).
+    public static let slaBreached = "request.sla_breached"
+}
+
+/// Body of `request.sla_warning` and `request.sla_breached`.
+public struct SLAEvent: Codable, Sendable, Equatable {
+    public static let warning = "warning"
+    public static let breach = "breach"
+
+    /// `warning` or `breach`.
+    public var kind: String
+    public var requestID: String
+    public var tenantID: String
+    public var number: Int?
+    public var severity: Severity?
+    public var queue: String?
+    public var assignedTo: String?
+    public var requestedBy: String
+    /// The queue's support manager, who receives the escalation of a breach.
+    public var managerID: String?
+    public var dueAt: Date
+    public var occurredAt: Date
+
+    public init(
+        kind: String, requestID: String, tenantID: String, number: Int?, severity: Severity?, queue: String?,
+        assignedTo: String?, requestedBy: String, managerID: String?, dueAt: Date, occurredAt: Date
+    ) {
+        self.kind = kind
+        self.requestID = requestID
+        self.tenantID = tenantID
+        self.number = number
+        self.severity = severity
+        self.queue = queue
+        self.assignedTo = assignedTo
+        self.requestedBy = requestedBy
+        self.managerID = managerID
+        self.dueAt = dueAt
+        self.occurredAt = occurredAt
+    }
 }
 
 /// Body of every `request.*` event.

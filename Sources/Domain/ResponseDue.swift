@@ -7,12 +7,25 @@ public struct ResponseDue: Sendable, Equatable, Codable {
     public var targetMinutes: Int
     /// When the first response is due.
     public var dueAt: Date
+    /// When three quarters of the target have run, counted on the same clock: the moment the
+    /// SLA monitor warns that the due time approaches.
+    public var warnAt: Date
     public var explanation: DueExplanation
 
-    public init(targetMinutes: Int, dueAt: Date, explanation: DueExplanation) {
+    public init(targetMinutes: Int, dueAt: Date, warnAt: Date? = nil, explanation: DueExplanation) {
         self.targetMinutes = targetMinutes
         self.dueAt = dueAt
+        self.warnAt = min(warnAt ?? dueAt, dueAt)
         self.explanation = explanation
+    }
+
+    /// The share of the target after which the monitor warns, in percent.
+    public static let warningPercent = 75
+
+    /// Minutes of `total` after which the warning is due (rounded up).
+    static func warningMinutes(of total: Int) -> Int {
+        let (product, overflow) = total.multipliedReportingOverflow(by: warningPercent)
+        return overflow ? total / 100 * warningPercent : (product + 99) / 100
     }
 
     /// The documented first-response targets in minutes; `response_targets` in the database is
@@ -42,6 +55,7 @@ public struct ResponseDue: Sendable, Equatable, Codable {
         var steps = ["submitted \(at(startedAt)) \(calendar?.timeZone ?? "UTC")"]
         let clock: String
         let dueAt: Date
+        let warnAt: Date
         if let calendar, !severity.aroundTheClock {
             clock = "business hours of \(calendar.name) (\(calendar.timeZone))"
             let walk = calendar.walk(businessMinutes: total, from: startedAt, recording: true)
@@ -53,6 +67,7 @@ public struct ResponseDue: Sendable, Equatable, Codable {
             steps.append("counting \(durationText(minutes: total)) of business hours")
             steps += closures(in: walk.counted, calendar: calendar, zone: zone)
             dueAt = walk.due
+            warnAt = calendar.walk(businessMinutes: warningMinutes(of: total), from: startedAt, recording: false).due
         } else {
             clock = severity.aroundTheClock
                 ? "around the clock (severity \(severity.rawValue))"
@@ -60,12 +75,13 @@ public struct ResponseDue: Sendable, Equatable, Codable {
             if paused > 0 { steps.append("paused \(durationText(minutes: paused)): added to the \(durationText(minutes: target)) target") }
             steps.append("adding \(durationText(minutes: total)) around the clock")
             dueAt = startedAt.addingTimeInterval(TimeInterval(total) * 60)
+            warnAt = startedAt.addingTimeInterval(TimeInterval(warningMinutes(of: total)) * 60)
         }
         steps.append("due \(at(dueAt))")
         let explanation = DueExplanation(
             policy: "\(plan.rawValue) plan, severity \(severity.rawValue): first response within \(durationText(minutes: target))",
             clock: clock, startedAt: startedAt, pausedMinutes: paused, steps: steps)
-        return ResponseDue(targetMinutes: target, dueAt: dueAt, explanation: explanation)
+        return ResponseDue(targetMinutes: target, dueAt: dueAt, warnAt: warnAt, explanation: explanation)
     }
 
     /// Whether the first response met its due time: met when given at or before `due`, breached

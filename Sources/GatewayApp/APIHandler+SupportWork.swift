@@ -40,7 +40,7 @@ extension APIHandler {
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: false, text: query.q, createdFrom: nil, createdTo: nil, updatedFrom: nil,
-            updatedTo: nil, sort: query.sort ?? "response_due", cursor: query.cursor, limit: try limit(query.limit),
+            updatedTo: nil, sort: query.sort ?? "priority", cursor: query.cursor, limit: try limit(query.limit),
             scope: .support, customer: customer, queue: query.queue, assignee: query.assignee))
         return .ok(.init(body: .json(.init(
             items: response.items.map(Components.Schemas.ServiceRequest.init), nextCursor: response.nextCursor,

@@ -16,6 +16,33 @@ public enum TenantDeskTopology {
         AMQPTopology(queues: [.init(name: name, kind: .classic, durable: true)])
     }
 
+    /// Redeliveries of one message after which a work queue dead-letters it instead of requeueing
+    /// (so a failing message is tried `deliveryLimit + 1` times).
+    /// RabbitMQ 3.10 has no default: without it, a message that always fails would loop for ever
+    /// and grow the quorum log until the disk fills. (An operator policy may lower it.)
+    public static let deliveryLimit = 5
+
+    /// A work queue: quorum (replicated, counts deliveries), dead-lettered at least once to
+    /// `tenantdesk.dead-letter` after `deliveryLimit` deliveries or a `basic.reject` without
+    /// requeue, and bound to the event exchange with `routingKeys`.
+    public static func workQueue(_ name: String, routingKeys: [String]) -> AMQPTopology {
+        AMQPTopology(
+            queues: [.init(
+                name: name, kind: .quorum, durable: true, deadLetterExchange: ExchangeName.deadLetter,
+                deliveryLimit: deliveryLimit, overflow: .rejectPublish, atLeastOnceDeadLettering: true)],
+            bindings: routingKeys.map { .init(queue: name, exchange: ExchangeName.events, routingKey: $0) })
+    }
+
+    /// The queue of every dead letter (bound to the dead-letter exchange with `#`).
+    public static var deadLetterQueue: AMQPTopology {
+        AMQPTopology(
+            queues: [.init(name: WorkQueue.deadLetters, kind: .quorum, durable: true)],
+            bindings: [.init(queue: WorkQueue.deadLetters, exchange: ExchangeName.deadLetter, routingKey: "#")])
+    }
+
+    /// Triage and assignment consume `request.submitted`.
+    public static var triage: AMQPTopology { workQueue(WorkQueue.triage, routingKeys: ["request.submitted"]) }
+
     /// Everything the role service needs.
     public static var roles: AMQPTopology {
         var topology = exchanges
@@ -27,6 +54,8 @@ public enum TenantDeskTopology {
     public static var worker: AMQPTopology {
         var topology = exchanges
         topology.merge(rpcQueue(RPCQueue.worker))
+        topology.merge(deadLetterQueue)
+        topology.merge(triage)
         return topology
     }
 

@@ -109,6 +109,15 @@ public struct Database: Sendable {
             "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
     }
 
+    /// Binds `tenantID` with the support audience for the rest of the current transaction: the
+    /// workers' consumers and monitors act on one customer's request at a time this way.
+    public func bindForSupport(_ tenantID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true),
+                   set_config('tenantdesk.audience', 'support', true)
+            """, logger: logger)
+    }
+
     /// Runs `body` in a transaction that sees every tenant row (`tenantdesk.platform`): only for
     /// a platform operator's tenant list, after the decision allowed `tenant.manage`.
     public func withPlatformTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {

@@ -14,21 +14,22 @@ struct Housekeeping: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let (drafts, keys) = try await purge(at: Date())
-                    if drafts + keys > 0 {
-                        logger.info("housekeeping", metadata: ["drafts": "\(drafts)", "idempotency_keys": "\(keys)"])
-                    }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("housekeeping failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try await Task.sleep(for: interval)
+        try? await Periodic.run(every: interval, logger: logger, label: "housekeeping") {
+            let (drafts, keys) = try await purge(at: Date())
+            let consumed = try await purgeConsumed(at: Date())
+            if drafts + keys + consumed > 0 {
+                logger.info("housekeeping", metadata: [
+                    "drafts": "\(drafts)", "idempotency_keys": "\(keys)", "consumed_message_ids": "\(consumed)",
+                ])
             }
         }
+    }
+
+    /// Forgets handled message ids older than 7 days; returns how many.
+    func purgeConsumed(at date: Date) async throws -> Int {
+        let rows = try await database.client.query("SELECT tenantdesk_purge_consumed(\(date))", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 
     /// Purges what expired before `date`; returns the numbers of drafts and keys deleted.

@@ -58,6 +58,11 @@ struct RequestQueries: Sendable {
         "updated": "(extract(epoch FROM r.updated_at) * 1000000)::bigint",
         "severity": "ascii(coalesce(r.severity, 'Z'))::bigint",
         "response_due": "(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint",
+        // Escalated requests (a breach escalates) before all others, each part by due time.
+        "priority": """
+            (CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
+             + (extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint)
+            """,
     ]
 
     func list(_ request: ListRequestsMethod.Request) async throws -> ListRequestsMethod.Response {
@@ -65,7 +70,7 @@ struct RequestQueries: Sendable {
         let descending = request.sort.hasPrefix("-")
         let sortName = descending ? String(request.sort.dropFirst()) : request.sort
         guard let sortKey = Self.sortKeys[sortName] else {
-            throw WorkerProblems.invalid("sort must be one of created, updated, severity, response_due (prefix - for descending)")
+            throw WorkerProblems.invalid("sort must be one of created, updated, severity, response_due, priority (prefix - for descending)")
         }
         guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
         let cursor = try request.cursor.map { try ListCursor(encoded: $0, sort: request.sort) }

@@ -21,6 +21,20 @@ enum RequestTimeline {
             """, logger: logger)
     }
 
+    /// An entry made by the platform itself (triage, assignment, the SLA monitor). Internal
+    /// entries need a transaction with the support audience.
+    static func recordSystem(
+        _ kind: String, request: UUID, internalOnly: Bool, data: [String: String] = [:],
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let json = String(decoding: try JSONCodec.encode(data), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO request_events (tenant_id, request_id, kind, visibility, actor_name, actor_side, data)
+            VALUES (tenantdesk_current_tenant(), \(request), \(kind), \(internalOnly ? "internal" : "public"), 'TenantDesk',
+                    'system', \(json)::jsonb)
+            """, logger: logger)
+    }
+
     /// The entries the transaction's audience may see, oldest first.
     static func entries(of request: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [TimelineEntry] {
         let rows = try await connection.query("""

@@ -131,7 +131,7 @@ struct ServiceRequests: Sendable {
             try await connection.query("""
                 UPDATE service_requests SET
                     status = 'submitted', number = \(number), plan = \(plan.rawValue), queue_id = \(category.queue),
-                    response_target_minutes = \(due.targetMinutes), response_due_at = \(due.dueAt),
+                    response_target_minutes = \(due.targetMinutes), response_due_at = \(due.dueAt), response_warn_at = \(due.warnAt),
                     response_explanation = \(explanation)::jsonb, submitted_at = \(now), draft_expires_at = NULL,
                     version = version + 1, updated_at = now()
                 WHERE id = \(id)

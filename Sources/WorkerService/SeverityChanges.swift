@@ -126,6 +126,7 @@ struct SeverityChanges: Sendable {
             let raised = (record.fields.severity.map { severity < $0 }) ?? false
             if raised && currentDue < due.dueAt {
                 due.dueAt = currentDue
+                due.warnAt = min(due.warnAt, currentDue)
                 due.explanation.steps.append("kept the earlier due time of the previous severity")
             }
             due.explanation.steps.insert(
@@ -134,7 +135,7 @@ struct SeverityChanges: Sendable {
             let explanation = String(decoding: try JSONCodec.encode(due.explanation), as: UTF8.self)
             try await connection.query("""
                 UPDATE service_requests SET severity = \(severity.rawValue), response_target_minutes = \(due.targetMinutes),
-                    response_due_at = \(due.dueAt), response_explanation = \(explanation)::jsonb, severity_rebaselined_at = \(now),
+                    response_due_at = \(due.dueAt), response_warn_at = \(due.warnAt), response_explanation = \(explanation)::jsonb, severity_rebaselined_at = \(now),
                     version = version + 1, updated_at = \(now)
                 WHERE id = \(record.id)
                 """, logger: logger)

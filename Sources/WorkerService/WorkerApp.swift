@@ -25,17 +25,41 @@ public struct WorkerApp: Sendable {
         let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.worker, logger: logger)
         let outbox = Outbox()
         let router = Self.router(database: database, outbox: outbox, limits: configuration.attachmentLimits, logger: logger)
-        let server = AMQPRPCServer(
-            connection: connection, queue: RPCQueue.worker, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
-        ) { message in
-            await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
-        }
-        return [
+        let roles = configuration.roles
+        let prefetch = UInt16(configuration.consumerPrefetch)
+        var services: [any Service] = [
             database.client, connection,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
-            Housekeeping(database: database, interval: configuration.housekeepingInterval, logger: logger),
-            server,
         ]
+        if roles.contains(.housekeeping) {
+            services.append(Housekeeping(database: database, interval: configuration.housekeepingInterval, logger: logger))
+        }
+        if roles.contains(.deadLetters) {
+            let deadLetters = DeadLetters(database: database, logger: logger)
+            services.append(EventConsumer(
+                name: "dead-letters", queue: WorkQueue.deadLetters, connection: connection, database: database,
+                prefetch: prefetch, logger: logger, deduplicate: false
+            ) { message, tx in try await deadLetters.store(message, on: tx) })
+        }
+        if roles.contains(.triage) {
+            let triage = Triage(database: database, logger: logger)
+            services.append(EventConsumer(
+                name: "triage", queue: WorkQueue.triage, connection: connection, database: database, prefetch: prefetch,
+                logger: logger, afterCommit: { outbox.wake() }
+            ) { message, tx in try await triage.handle(message, on: tx) })
+            services.append(AssignmentSweep(triage: triage, outbox: outbox, interval: configuration.assignmentSweepInterval, logger: logger))
+        }
+        if roles.contains(.sla) {
+            services.append(SLAMonitor(database: database, outbox: outbox, interval: configuration.slaInterval, logger: logger))
+        }
+        if roles.contains(.rpc) {
+            services.append(AMQPRPCServer(
+                connection: connection, queue: RPCQueue.worker, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
+            ) { message in
+                await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
+            })
+        }
+        return services
     }
 
     public func run() async throws {

@@ -1,4 +1,5 @@
 import AMQP
+import Foundation
 import Settings
 import Store
 
@@ -10,6 +11,14 @@ import Store
 ///   deleted, 10–86400 (default 600).
 /// - `TD_ATTACHMENT_MAX_BYTES` (default 25 MiB) and `TD_REQUEST_ATTACHMENTS_MAX_BYTES` (default
 ///   100 MiB): the size limits of one attachment and of all of a request's attachments.
+/// - `TD_WORKER_ROLES`: what this copy does, comma-separated (default: all of them): `rpc` (the
+///   worker's RPC queue), `triage` (triage and assignment of submitted requests, and the sweep
+///   that assigns what waited), `sla` (first-response monitoring), `dead-letters` (keeps dead
+///   letters in PostgreSQL), `housekeeping`.
+/// - `TD_CONSUMER_PREFETCH`: messages each work-queue consumer handles at once, 1–256 (default 16).
+/// - `TD_SLA_INTERVAL_SECONDS`: how often the SLA monitor looks, 1–3600 (default 15).
+/// - `TD_ASSIGNMENT_SWEEP_SECONDS`: how often unassigned requests are offered again, 1–3600
+///   (default 60).
 /// - `TD_LOG_LEVEL`.
 public struct WorkerConfiguration: Sendable {
     public var amqp: AMQPConfiguration
@@ -17,16 +26,26 @@ public struct WorkerConfiguration: Sendable {
     public var rpcConcurrency: Int
     public var housekeepingInterval: Duration
     public var attachmentLimits: AttachmentLimits
+    public var roles: Set<WorkerRole>
+    public var consumerPrefetch: Int
+    public var slaInterval: Duration
+    public var assignmentSweepInterval: Duration
 
     public init(
         amqp: AMQPConfiguration, database: DatabaseConfiguration, rpcConcurrency: Int = 32,
-        housekeepingInterval: Duration = .seconds(600), attachmentLimits: AttachmentLimits = AttachmentLimits()
+        housekeepingInterval: Duration = .seconds(600), attachmentLimits: AttachmentLimits = AttachmentLimits(),
+        roles: Set<WorkerRole> = Set(WorkerRole.allCases), consumerPrefetch: Int = 16, slaInterval: Duration = .seconds(15),
+        assignmentSweepInterval: Duration = .seconds(60)
     ) {
         self.amqp = amqp
         self.database = database
         self.rpcConcurrency = rpcConcurrency
         self.housekeepingInterval = housekeepingInterval
         self.attachmentLimits = attachmentLimits
+        self.roles = roles
+        self.consumerPrefetch = consumerPrefetch
+        self.slaInterval = slaInterval
+        self.assignmentSweepInterval = assignmentSweepInterval
     }
 
     public init(environment: Environment) throws(ConfigurationError) {
@@ -38,6 +57,34 @@ public struct WorkerConfiguration: Sendable {
             housekeepingInterval: .seconds(try environment.int("TD_HOUSEKEEPING_INTERVAL_SECONDS", default: 600, in: 10...86_400)),
             attachmentLimits: AttachmentLimits(
                 perFile: try environment.int("TD_ATTACHMENT_MAX_BYTES", default: 25 << 20, in: 1024...(90 << 20)),
-                perRequest: try environment.int("TD_REQUEST_ATTACHMENTS_MAX_BYTES", default: 100 << 20, in: 1024...(1 << 30))))
+                perRequest: try environment.int("TD_REQUEST_ATTACHMENTS_MAX_BYTES", default: 100 << 20, in: 1024...(1 << 30))),
+            roles: try WorkerRole.parse(environment.string("TD_WORKER_ROLES", default: WorkerRole.allCases.map(\.rawValue).joined(separator: ","))),
+            consumerPrefetch: try environment.int("TD_CONSUMER_PREFETCH", default: 16, in: 1...256),
+            slaInterval: .seconds(try environment.int("TD_SLA_INTERVAL_SECONDS", default: 15, in: 1...3600)),
+            assignmentSweepInterval: .seconds(try environment.int("TD_ASSIGNMENT_SWEEP_SECONDS", default: 60, in: 1...3600)))
+    }
+}
+
+/// What one worker copy does (`TD_WORKER_ROLES`), so operators scale each part on its own.
+public enum WorkerRole: String, Sendable, CaseIterable {
+    case rpc
+    case triage
+    case sla
+    case deadLetters = "dead-letters"
+    case housekeeping
+
+    static func parse(_ text: String) throws(ConfigurationError) -> Set<WorkerRole> {
+        var roles: Set<WorkerRole> = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let role = WorkerRole(rawValue: name) else {
+                throw ConfigurationError(
+                    key: "TD_WORKER_ROLES",
+                    problem: "has unknown role \"\(name)\" (known: \(allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            roles.insert(role)
+        }
+        guard !roles.isEmpty else { throw ConfigurationError(key: "TD_WORKER_ROLES", problem: "names no role") }
+        return roles
     }
 }

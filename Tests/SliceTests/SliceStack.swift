@@ -54,6 +54,8 @@ actor SliceStack {
         amqp.initialReconnectDelay = .milliseconds(50)
 
         let name = "td_slice_\(UUID().uuidString.prefix(8).lowercased())"
+        // A vhost of its own: work queues and events of other stacks on the broker stay apart.
+        amqp.virtualHost = try await Self.createVirtualHost(name, user: amqp.user)
         let logger = Self.logger
         try await Database.with(ownerBase, logger: logger) { database in
             try await database.client.query("CREATE DATABASE \(unescaped: name)")
@@ -83,6 +85,34 @@ actor SliceStack {
         Task.detached { try await group.run() }
 
         return Environment(owner: owner, amqp: amqp)
+    }
+
+    /// Creates vhost `name` on the test broker with full permissions for `user`.
+    static func createVirtualHost(_ name: String, user: String) async throws -> String {
+        try await rabbitmqctl("add_vhost", name)
+        try await rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        return name
+    }
+
+    /// Runs `script/rabbitmqctl` (the test node) and returns its output.
+    @discardableResult
+    static func rabbitmqctl(_ arguments: String...) async throws -> String {
+        let root = repositoryRoot
+        return try await offPool {
+            let process = Process()
+            process.executableURL = root.appendingPathComponent("script/rabbitmqctl")
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw SliceError("rabbitmqctl \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
     }
 
     static var repositoryRoot: URL {

@@ -1,0 +1,185 @@
+import AMQP
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Store
+
+/// Consumes a work queue and applies each message in one PostgreSQL transaction that also
+/// records the message id, then acknowledges. A message redelivered after a crash, a lost ack or
+/// a duplicate publish finds its id recorded and is acknowledged without changing anything twice.
+///
+/// Failures:
+/// - PostgreSQL unreachable (or a serialization failure): the message is kept and retried in
+///   place with backoff, without counting as an attempt, so an outage dead-letters nothing.
+/// - Anything else the handler throws: the error is recorded (`consumer_failures`), and after a
+///   pause that grows with the attempts the message is rejected with requeue; the queue's
+///   delivery limit then dead-letters it, and the dead letter carries that error.
+public struct EventConsumer: Service {
+    /// Applies one message inside the transaction (no tenant bound: the handler binds what it needs).
+    public typealias Handler = @Sendable (AMQPMessage, PostgresConnection) async throws -> Void
+
+    let name: String
+    let queue: String
+    let connection: AMQPConnection
+    let database: Database
+    let prefetch: UInt16
+    let logger: Logger
+    let handler: Handler
+    let afterCommit: @Sendable () -> Void
+    let deduplicate: Bool
+
+    /// Creates a consumer called `name` (the key of its handled-message records) of `queue`.
+    /// `afterCommit` runs after each committed effect (e.g. to wake the outbox publisher).
+    /// Without `deduplicate`, message ids are not recorded: the handler is idempotent by itself.
+    public init(
+        name: String, queue: String, connection: AMQPConnection, database: Database, prefetch: UInt16, logger: Logger,
+        deduplicate: Bool = true, afterCommit: @escaping @Sendable () -> Void = {}, handler: @escaping Handler
+    ) {
+        self.deduplicate = deduplicate
+        self.name = name
+        self.queue = queue
+        self.connection = connection
+        self.database = database
+        self.prefetch = prefetch
+        var logger = logger
+        logger[metadataKey: "consumer"] = "\(name)"
+        self.logger = logger
+        self.afterCommit = afterCommit
+        self.handler = handler
+    }
+
+    /// Consumes until graceful shutdown; messages in hand are finished (or requeued) first.
+    public func run() async throws {
+        let consumer = connection.consume(queue: queue, prefetch: prefetch)
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await delivery in consumer {
+                    group.addTask { await process(delivery) }
+                }
+            }
+        } onGracefulShutdown: {
+            consumer.cancel()
+        }
+    }
+
+    /// Handles one delivery and settles it exactly once.
+    func process(_ delivery: AMQPDelivery) async {
+        let message = delivery.message
+        let id = Self.messageID(of: message)
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                let applied = try await apply(message, id: id)
+                delivery.ack()
+                if applied { afterCommit() }
+                return
+            } catch where FailureKind(error) == .transient {
+                // Stopping: leave it unsettled; closing the channel requeues it.
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                logger.warning("PostgreSQL unavailable; retrying the message", metadata: [
+                    "message_id": "\(id)", "error": "\(String(reflecting: error))", "retry_in": "\(backoff)",
+                ])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            } catch {
+                let attempts = await recordFailure(id: id, error: error)
+                logger.error("message failed; rejecting it for another delivery", metadata: [
+                    "message_id": "\(id)", "routing_key": "\(message.routingKey)", "attempt": "\(attempts)",
+                    "error": "\(String(reflecting: error))",
+                ])
+                // A pause before the redelivery, so a failing message does not spin.
+                try? await Task.sleep(for: .milliseconds(min(50 << min(attempts, 7), 5_000)))
+                delivery.reject(requeue: true)
+                return
+            }
+        }
+    }
+
+    /// Runs the handler unless the message was handled before; true when it ran.
+    private func apply(_ message: AMQPMessage, id: String) async throws -> Bool {
+        try await database.withTransaction { connection in
+            guard deduplicate else {
+                try await handler(message, connection)
+                return true
+            }
+            let fresh = try await connection.query("""
+                INSERT INTO consumed_messages (consumer, message_id) VALUES (\(name), \(id))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: logger).collect()
+            guard !fresh.isEmpty else { return false }
+            try await handler(message, connection)
+            return true
+        }
+    }
+
+    /// Records the error of a failed attempt; returns the attempts so far.
+    private func recordFailure(id: String, error: any Error) async -> Int {
+        let text = String(String(describing: error).prefix(2000))
+        do {
+            let rows = try await database.client.query("""
+                INSERT INTO consumer_failures (consumer, message_id, last_error) VALUES (\(name), \(id), \(text))
+                ON CONFLICT (consumer, message_id) DO UPDATE
+                SET attempts = consumer_failures.attempts + 1, last_error = EXCLUDED.last_error, last_failed_at = now()
+                RETURNING attempts
+                """, logger: logger)
+            for try await attempts in rows.decode(Int.self) { return attempts }
+        } catch {
+            logger.warning("could not record the failure", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return 1
+    }
+
+    /// The message id, or (for a message published without one) a digest of routing key and body.
+    public static func messageID(of message: AMQPMessage) -> String {
+        if let id = message.properties.messageID, !id.isEmpty { return String(id.prefix(200)) }
+        var hasher = FNV1a()
+        hasher.add(Array(message.routingKey.utf8))
+        hasher.add(message.body)
+        return "fnv-" + String(hasher.value, radix: 16)
+    }
+}
+
+/// Whether an error is the database being away (retry in place) or the message failing.
+enum FailureKind: Equatable {
+    case transient
+    case failed
+
+    init(_ error: any Error) {
+        if let error = error as? PostgresTransactionError {
+            let cause = error.beginError ?? error.closureError ?? error.commitError
+            self = cause.map { FailureKind($0) } ?? .transient
+            return
+        }
+        guard let error = error as? PSQLError else {
+            // The pool's own errors (no connection could be made) are infrastructure too.
+            let type = String(reflecting: Swift.type(of: error))
+            self = type.contains("ConnectionPool") ? .transient : .failed
+            return
+        }
+        guard error.code == .server else {
+            self = error.code == .queryCancelled ? .failed : .transient
+            return
+        }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        // 08: connection; 40001/40P01: serialization, deadlock; 53: resources; 57P0x: shutdown;
+        // 55P03: lock not available.
+        if state.hasPrefix("08") || state == "40001" || state == "40P01" || state.hasPrefix("53") || state.hasPrefix("57P")
+            || state == "55P03" {
+            self = .transient
+        } else {
+            self = .failed
+        }
+    }
+}
+
+/// 64-bit FNV-1a, for stable ids of messages published without one.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ bytes: [UInt8]) {
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x100_0000_01b3
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// Gives an unassigned request to an engineer of its queue (`AssignmentPolicy`), in the caller's
+/// transaction, which is bound to the request's tenant with the support audience.
+struct Assigner: Sendable {
+    let logger: Logger
+
+    /// Assigns request `id` (locked by the caller) in `queue`; returns the outcome.
+    func assign(
+        _ record: RequestRecord, queue: String, on connection: PostgresConnection
+    ) async throws -> AssignmentPolicy.Outcome {
+        // One assignment at a time per queue, so that concurrent triage sees each other's counts.
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('tenantdesk.queue:' || \(queue), 0))", logger: logger)
+        let candidates = try await self.candidates(of: queue, on: connection)
+        let now = Date()
+        let outcome = AssignmentPolicy.choose(for: record.fields.language, among: candidates.map(\.candidate), at: now)
+        guard case .assign(let engineer) = outcome, let name = candidates.first(where: { $0.candidate.id == engineer })?.name else {
+            return outcome
+        }
+        try await connection.query("""
+            UPDATE service_requests SET assigned_to = \(engineer), assigned_to_name = \(name), assigned_at = \(now),
+                version = version + 1, updated_at = \(now)
+            WHERE id = \(record.id) AND assigned_to IS NULL
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE support_queue_members SET last_assigned_at = \(now) WHERE queue_id = \(queue) AND admin_id = \(engineer)
+            """, logger: logger)
+        try await RequestTimeline.recordSystem(
+            "assigned", request: record.id, internalOnly: false, data: ["assigneeId": engineer.text, "assignee": name, "queue": queue],
+            on: connection, logger: logger)
+        var assigned = record
+        assigned.assignedTo = engineer
+        assigned.assignedToName = name
+        try await Outbox.enqueue(RequestEvent.assigned, assigned.event(actor: nil, at: now), on: connection, logger: logger)
+        return outcome
+    }
+
+    private struct Member {
+        var candidate: AssignmentPolicy.Candidate
+        var name: String
+    }
+
+    /// The queue's active members who are active support staff, with their open work.
+    private func candidates(of queue: String, on connection: PostgresConnection) async throws -> [Member] {
+        let rows = try await connection.query("""
+            SELECT m.admin_id, m.languages, m.last_assigned_at, tenantdesk_support_member(m.admin_id),
+                   k.id, k.name, k.time_zone, k.weekly_hours::text, k.holidays::text[], w.open_requests
+            FROM support_queue_members m
+            LEFT JOIN support_calendars k ON k.id = m.shift_calendar_id
+            LEFT JOIN tenantdesk_open_work(ARRAY(SELECT admin_id FROM support_queue_members WHERE queue_id = \(queue) AND active)) w
+                ON w.admin_id = m.admin_id
+            WHERE m.queue_id = \(queue) AND m.active
+            """, logger: logger)
+        var members: [Member] = []
+        for try await (id, languages, last, name, calendarID, calendarName, zone, weekly, holidays, open) in rows.decode(
+            (UUID, [String], Date?, String?, String?, String?, String?, String?, [String]?, Int?).self
+        ) {
+            guard let name else { continue }  // Disabled, or no longer in a support role.
+            var shift: BusinessCalendar?
+            if let calendarID, let calendarName, let zone, let weekly {
+                shift = try BusinessCalendar(
+                    id: calendarID, name: calendarName, timeZone: zone,
+                    weeklyHours: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)), holidays: holidays ?? [])
+            }
+            members.append(Member(
+                candidate: .init(id: id, languages: languages, shift: shift, openRequests: open ?? 0, lastAssignedAt: last),
+                name: name))
+        }
+        return members
+    }
+}
