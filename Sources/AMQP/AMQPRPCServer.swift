@@ -33,21 +33,24 @@ public struct AMQPRPCServer: Service {
         self.handler = handler
     }
 
+    /// How long a graceful shutdown lets requests in hand finish before cancelling them (a
+    /// handler stuck on an unreachable database must not keep the process from stopping; the
+    /// caller's deadline answers for it).
+    public static let shutdownGrace = Duration.seconds(5)
+
     /// Serves until graceful shutdown or cancellation; requests not yet answered are requeued.
     public func run() async throws {
         let consumer = connection.consume(queue: queue, prefetch: prefetch)
         let connection = self.connection
         let handler = self.handler
-        // Graceful shutdown cancels the consumer, which ends the loop; requests already taken
-        // are answered before the group returns.
         // Receiving, handling and replying run on the connection thread: no thread hop per
         // request. Handlers must not block (bcrypt and database calls hop elsewhere by themselves).
-        try await withTaskExecutorPreference(connection.executor) {
-          try await withGracefulShutdownHandler {
+        let work = Task(executorPreference: connection.executor) {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await delivery in consumer {
                     group.addTask {
                         let reply = await handler(delivery.message)
+                        if Task.isCancelled { return }  // Unsettled: requeued when the channel closes.
                         connection.reply(
                             to: delivery.message, body: reply.body,
                             properties: AMQPProperties(contentType: "application/json", type: reply.type, persistent: false))
@@ -55,9 +58,21 @@ public struct AMQPRPCServer: Service {
                     }
                 }
             }
-          } onGracefulShutdown: {
-            consumer.cancel()
-          }
+        }
+        // Graceful shutdown cancels the consumer, which ends the loop; requests already taken
+        // are answered before the group returns, or cancelled after the grace period.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await work.value
+            } onGracefulShutdown: {
+                consumer.cancel()
+                Task {
+                    try await Task.sleep(for: Self.shutdownGrace)
+                    work.cancel()
+                }
+            }
+        } onCancel: {
+            work.cancel()
         }
     }
 }

@@ -49,17 +49,32 @@ public struct EventConsumer: Service {
         self.handler = handler
     }
 
-    /// Consumes until graceful shutdown; messages in hand are finished (or requeued) first.
+    /// How long a graceful shutdown lets messages in hand finish before cancelling them (they are
+    /// then requeued: their transactions roll back, nothing is acknowledged).
+    public static let shutdownGrace = Duration.seconds(5)
+
+    /// Consumes until graceful shutdown or cancellation.
     public func run() async throws {
         let consumer = connection.consume(queue: queue, prefetch: prefetch)
-        try await withGracefulShutdownHandler {
+        let work = Task {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await delivery in consumer {
                     group.addTask { await process(delivery) }
                 }
             }
-        } onGracefulShutdown: {
-            consumer.cancel()
+        }
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await work.value
+            } onGracefulShutdown: {
+                consumer.cancel()
+                Task {
+                    try await Task.sleep(for: Self.shutdownGrace)
+                    work.cancel()
+                }
+            }
+        } onCancel: {
+            work.cancel()
         }
     }
 
@@ -83,6 +98,8 @@ public struct EventConsumer: Service {
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
             } catch {
+                // Stopped mid-way (shutdown): unsettled, it is requeued; it was no failure.
+                if Task.isCancelled { return }
                 let attempts = await recordFailure(id: id, error: error)
                 logger.error("message failed; rejecting it for another delivery", metadata: [
                     "message_id": "\(id)", "routing_key": "\(message.routingKey)", "attempt": "\(attempts)",

@@ -69,8 +69,11 @@ struct RequestQueries: Sendable {
         let context = request.context
         let descending = request.sort.hasPrefix("-")
         let sortName = descending ? String(request.sort.dropFirst()) : request.sort
-        guard let sortKey = Self.sortKeys[sortName] else {
-            throw WorkerProblems.invalid("sort must be one of created, updated, severity, response_due, priority (prefix - for descending)")
+        // Escalation is internal: only the support queues sort by it.
+        let supportList = if case .support = request.scope { true } else { false }
+        guard let sortKey = Self.sortKeys[sortName], sortName != "priority" || supportList else {
+            throw WorkerProblems.invalid(
+                "sort must be one of created, updated, severity, response_due\(supportList ? ", priority" : "") (prefix - for descending)")
         }
         guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
         let cursor = try request.cursor.map { try ListCursor(encoded: $0, sort: request.sort) }

@@ -6,9 +6,15 @@ import HummingbirdTesting
 import Testing
 
 /// Runs `body` against a live gateway (real HTTP on loopback) once it reports ready.
-func withGateway(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let environment = try await SliceStack.shared.start()
-    let app = try Gateway(configuration: SliceStack.gatewayConfiguration(environment), logger: SliceStack.logger).buildApplication()
+func withGateway(
+    environment given: SliceStack.Environment? = nil, configure: (inout GatewayConfiguration) -> Void = { _ in },
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    let environment: SliceStack.Environment
+    if let given { environment = given } else { environment = try await SliceStack.shared.start() }
+    var configuration = SliceStack.gatewayConfiguration(environment)
+    configure(&configuration)
+    let app = try Gateway(configuration: configuration, logger: SliceStack.logger).buildApplication()
     try await app.test(.live) { client in
         var ready = false
         for _ in 0..<200 where !ready {

@@ -39,7 +39,14 @@ actor SliceStack {
         return try await task.value
     }
 
-    private static func launch() async throws -> Environment {
+    /// A fresh database (migrated, with the operator and a phone directory) and vhost on the
+    /// test servers; nothing runs yet.
+    struct Prepared: Sendable {
+        var environment: Environment
+        var app: DatabaseConfiguration
+    }
+
+    static func prepare(prefix: String = "td_slice") async throws -> Prepared {
         let env = ProcessInfo.processInfo.environment
         guard let ownerURL = env["TD_TEST_DATABASE_OWNER_URL"], let appURL = env["TD_TEST_DATABASE_APP_URL"],
               let amqpURL = env["TD_TEST_AMQP_URL"]
@@ -53,7 +60,7 @@ actor SliceStack {
         else { throw SliceError("malformed test URLs") }
         amqp.initialReconnectDelay = .milliseconds(50)
 
-        let name = "td_slice_\(UUID().uuidString.prefix(8).lowercased())"
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
         // A vhost of its own: work queues and events of other stacks on the broker stay apart.
         amqp.virtualHost = try await Self.createVirtualHost(name, user: amqp.user)
         let logger = Self.logger
@@ -71,8 +78,14 @@ actor SliceStack {
             try await PhoneDirectory(database: database).upsert(.init(
                 country: "US", countryName: "United States", phoneNumber: "+1 800 000 0001", hours: "24x7", languages: ["en"], notes: nil))
         }
+        return Prepared(environment: Environment(owner: owner, amqp: amqp), app: appBase.with(database: name))
+    }
 
-        let app = appBase.with(database: name)
+    private static func launch() async throws -> Environment {
+        let prepared = try await prepare()
+        let amqp = prepared.environment.amqp
+        let app = prepared.app
+        let logger = Self.logger
         var services: [any Service] = []
         var roles = RolesConfiguration(amqp: amqp, database: app, bcryptCost: 4)
         roles.signingKeyReloadInterval = .milliseconds(500)
@@ -84,7 +97,7 @@ actor SliceStack {
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         Task.detached { try await group.run() }
 
-        return Environment(owner: owner, amqp: amqp)
+        return prepared.environment
     }
 
     /// Creates vhost `name` on the test broker with full permissions for `user`.
