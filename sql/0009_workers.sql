@@ -176,7 +176,8 @@ REVOKE ALL ON FUNCTION tenantdesk_purge_consumed(timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tenantdesk_claim_sla_events(timestamptz, integer), tenantdesk_open_work(uuid[]),
     tenantdesk_unassigned_requests(integer), tenantdesk_purge_consumed(timestamptz) TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON support_queue_members TO tenantdesk_app;
-GRANT SELECT, UPDATE (manager_id) ON support_queues TO tenantdesk_app;
+-- Support managers edit queues, members, routing rules and calendars through the API.
+GRANT SELECT, INSERT, UPDATE ON support_queues, support_calendars TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON support_queue_routes TO tenantdesk_app;
 GRANT SELECT, INSERT, DELETE ON consumed_messages TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON consumer_failures TO tenantdesk_app;

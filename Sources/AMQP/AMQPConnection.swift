@@ -46,13 +46,18 @@ public final class AMQPConnection: Service, Sendable {
         Self.spawnThread { loop.run() }
     }
 
-    /// `Service`: starts, runs until graceful shutdown, then closes.
+    /// `Service`: starts, runs until graceful shutdown or cancellation, then closes.
     public func run() async throws {
         start()
-        await withGracefulShutdownHandler {
-            await loop.waitUntilFinished()
-        } onGracefulShutdown: {
-            self.loop.submit(.stop)
+        let loop = self.loop
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await loop.waitUntilFinished()
+            } onGracefulShutdown: {
+                loop.submit(.stop)
+            }
+        } onCancel: {
+            loop.submit(.stop)
         }
     }
 

@@ -16,6 +16,8 @@ struct RequestRoutes: Sendable {
     let support: SupportWork
     let severities: SeverityChanges
     let surveys: Surveys
+    let admin: SupportAdmin
+    let figures: SLAFigures
 
     init(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) {
         let idempotency = Idempotency(database: database, logger: logger)
@@ -28,6 +30,8 @@ struct RequestRoutes: Sendable {
         support = SupportWork(database: database, outbox: outbox, logger: logger)
         severities = SeverityChanges(database: database, catalogue: catalogue, idempotency: idempotency, outbox: outbox, logger: logger)
         surveys = Surveys(database: database, outbox: outbox, logger: logger)
+        admin = SupportAdmin(database: database, logger: logger)
+        figures = SLAFigures(database: database, logger: logger)
     }
 
     func register(on router: inout RPCRouter) {
@@ -50,6 +54,13 @@ struct RequestRoutes: Sendable {
         router.on(DecideSeverityMethod.self) { request in try await clientData { try await severities.decide(request) } }
         router.on(AnswerSurveyMethod.self) { request in try await clientData { try await surveys.answer(request) } }
         router.on(SurveySummaryMethod.self) { request in try await clientData { try await surveys.summary(request) } }
+        router.on(ListQueuesMethod.self) { request in try await clientData { try await admin.queues(request) } }
+        router.on(PutQueueMethod.self) { request in try await clientData { try await admin.putQueue(request) } }
+        router.on(PutQueueMemberMethod.self) { request in try await clientData { try await admin.putMember(request) } }
+        router.on(RemoveQueueMemberMethod.self) { request in try await clientData { try await admin.removeMember(request) } }
+        router.on(RoutingRulesMethod.self) { request in try await clientData { try await admin.routes(request) } }
+        router.on(CalendarsMethod.self) { request in try await clientData { try await admin.calendars(request) } }
+        router.on(SLAFiguresMethod.self) { request in try await clientData { try await figures.figures(request) } }
         router.on(DeflectionMethod.self) { request in try await clientData { try await suggestions.deflection(request) } }
     }
 }
