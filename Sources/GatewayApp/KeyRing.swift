@@ -6,12 +6,12 @@ import Tokens
 
 /// Keeps the token verification keys current: fetches them from the role service at start
 /// (retrying until it answers), every five minutes, and when a token names an unknown key id
-/// (the role service rotated), at most once a second.
+/// (the role service rotated), at most once a second; concurrent requests share one fetch.
 final class KeyRing: Service, Sendable {
     let verifier = TokenVerifier()
     private let rpc: RPCClient
     private let logger: Logger
-    private let lastRefresh = LastRefresh()
+    private let refreshes = Refreshes()
 
     init(rpc: RPCClient, logger: Logger) {
         self.rpc = rpc
@@ -25,10 +25,22 @@ final class KeyRing: Service, Sendable {
         }
     }
 
-    /// Fetches the keys now; returns whether it worked.
+    /// Fetches the keys now (or joins a fetch in progress); returns whether it worked.
     @discardableResult
     func refresh() async -> Bool {
-        await lastRefresh.mark()
+        await refreshes.run(notWithin: nil) { await self.fetch() } ?? false
+    }
+
+    /// When `kid` is unknown, fetches the keys unless that was done less than a second ago; a
+    /// request that arrives while a fetch is in progress waits for it rather than failing.
+    /// Returns whether `kid` is known afterwards.
+    func refreshIfUnknown(kid: String) async -> Bool {
+        guard await !verifier.knows(kid: kid) else { return true }
+        _ = await refreshes.run(notWithin: .seconds(1)) { await self.fetch() }
+        return await verifier.knows(kid: kid)
+    }
+
+    private func fetch() async -> Bool {
         do {
             let response = try await rpc.call(SigningKeysMethod.self, .init())
             try await verifier.install(response.keys)
@@ -39,16 +51,22 @@ final class KeyRing: Service, Sendable {
         }
     }
 
-    /// Refreshes when `kid` is unknown and the last refresh is old enough; returns whether the
-    /// keys were fetched anew.
-    func refreshIfUnknown(kid: String) async -> Bool {
-        guard await !verifier.knows(kid: kid), await lastRefresh.olderThan(.seconds(1)) else { return false }
-        return await refresh()
-    }
+    /// One fetch at a time: callers arriving meanwhile share its result.
+    private actor Refreshes {
+        var inFlight: Task<Bool, Never>?
+        var finishedAt: ContinuousClock.Instant?
 
-    private actor LastRefresh {
-        var at: ContinuousClock.Instant?
-        func mark() { at = .now }
-        func olderThan(_ age: Duration) -> Bool { at.map { .now - $0 > age } ?? true }
+        /// Joins the fetch in progress, or starts one unless the last finished within `notWithin`
+        /// (then nil).
+        func run(notWithin: Duration?, _ fetch: @escaping @Sendable () async -> Bool) async -> Bool? {
+            if let inFlight { return await inFlight.value }
+            if let notWithin, let finishedAt, ContinuousClock.now - finishedAt < notWithin { return nil }
+            let task = Task { await fetch() }
+            inFlight = task
+            let result = await task.value
+            inFlight = nil
+            finishedAt = .now
+            return result
+        }
     }
 }

@@ -19,7 +19,9 @@ import Glibc
 /// accepted request must exist once, be triaged once and assigned once, and no event may be lost.
 /// `TD_CRASH_TEST_REQUESTS` changes the number (default 2,000); `TD_CRASH_TEST_LOGS` (a
 /// directory) keeps each worker copy's log, at `TD_CRASH_TEST_LOG_LEVEL`.
-@Suite("Worker crashes", .timeLimit(.minutes(8)))
+@Suite(
+    "Worker crashes", .timeLimit(.minutes(8)),
+    .enabled(if: ProcessInfo.processInfo.environment["TD_CRASH_TEST"] == "1", "loads the machine: script/test runs it on its own"))
 struct WorkerCrashTests {
     /// Worker executables against one database and vhost, restartable by index.
     final class Workers: @unchecked Sendable {
