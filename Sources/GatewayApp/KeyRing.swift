@@ -6,7 +6,7 @@ import Tokens
 
 /// Keeps the token verification keys current: fetches them from the role service at start
 /// (retrying until it answers), every five minutes, and when a token names an unknown key id
-/// (the role service rotated), at most once a second; concurrent requests share one fetch.
+/// (the role service rotated), at most every 100 ms; concurrent requests share one fetch.
 final class KeyRing: Service, Sendable {
     let verifier = TokenVerifier()
     private let rpc: RPCClient
@@ -28,15 +28,17 @@ final class KeyRing: Service, Sendable {
     /// Fetches the keys now (or joins a fetch in progress); returns whether it worked.
     @discardableResult
     func refresh() async -> Bool {
-        await refreshes.run(notWithin: nil) { await self.fetch() } ?? false
+        await refreshes.fetch(startedAfter: nil) { await self.fetch() }
     }
 
-    /// When `kid` is unknown, fetches the keys unless that was done less than a second ago; a
-    /// request that arrives while a fetch is in progress waits for it rather than failing.
+    /// When `kid` is unknown, makes sure a fetch that started after this moment has completed
+    /// (joining one in progress when it started late enough): the role service publishes a key
+    /// before it signs with it, so such a fetch knows every key a valid token can name. Fetches
+    /// start at most every 100 ms, so tokens with made-up key ids cannot flood the role service.
     /// Returns whether `kid` is known afterwards.
     func refreshIfUnknown(kid: String) async -> Bool {
         guard await !verifier.knows(kid: kid) else { return true }
-        _ = await refreshes.run(notWithin: .seconds(1)) { await self.fetch() }
+        await refreshes.fetch(startedAfter: .now) { await self.fetch() }
         return await verifier.knows(kid: kid)
     }
 
@@ -51,22 +53,38 @@ final class KeyRing: Service, Sendable {
         }
     }
 
-    /// One fetch at a time: callers arriving meanwhile share its result.
+    /// Key fetches: one at a time, shared by the callers that can use it.
     private actor Refreshes {
-        var inFlight: Task<Bool, Never>?
-        var finishedAt: ContinuousClock.Instant?
+        private var inFlight: (task: Task<Bool, Never>, started: ContinuousClock.Instant)?
+        private var lastStart: ContinuousClock.Instant?
+        static let spacing = Duration.milliseconds(100)
 
-        /// Joins the fetch in progress, or starts one unless the last finished within `notWithin`
-        /// (then nil).
-        func run(notWithin: Duration?, _ fetch: @escaping @Sendable () async -> Bool) async -> Bool? {
-            if let inFlight { return await inFlight.value }
-            if let notWithin, let finishedAt, ContinuousClock.now - finishedAt < notWithin { return nil }
-            let task = Task { await fetch() }
-            inFlight = task
-            let result = await task.value
-            inFlight = nil
-            finishedAt = .now
-            return result
+        /// Waits for a fetch that started at or after `instant` (any fetch when nil), starting
+        /// one when needed; returns its result.
+        @discardableResult
+        func fetch(startedAfter instant: ContinuousClock.Instant?, _ body: @escaping @Sendable () async -> Bool) async -> Bool {
+            while true {
+                if let current = inFlight {
+                    let result = await current.task.value
+                    if inFlight?.started == current.started { inFlight = nil }
+                    if instant.map({ current.started >= $0 }) ?? true { return result }
+                    continue
+                }
+                if let lastStart {
+                    let wait = lastStart + Self.spacing - .now
+                    if wait > .zero {
+                        try? await Task.sleep(for: wait)
+                        continue  // Someone may have started one meanwhile.
+                    }
+                }
+                let started = ContinuousClock.now
+                let task = Task { await body() }
+                inFlight = (task, started)
+                lastStart = started
+                let result = await task.value
+                if inFlight?.started == started { inFlight = nil }
+                return result
+            }
         }
     }
 }
