@@ -77,6 +77,8 @@ public enum RPCQueue {
 public enum WorkQueue {
     /// `request.submitted` → triage and assignment.
     public static let triage = "tenantdesk.work.triage"
+    /// Request events → the notification feed.
+    public static let notifications = "tenantdesk.work.notifications"
     /// Everything the dead-letter exchange receives, kept by the worker in PostgreSQL.
     public static let deadLetters = "tenantdesk.dead-letters"
 }

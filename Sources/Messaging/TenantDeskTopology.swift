@@ -43,6 +43,14 @@ public enum TenantDeskTopology {
     /// Triage and assignment consume `request.submitted`.
     public static var triage: AMQPTopology { workQueue(WorkQueue.triage, routingKeys: ["request.submitted"]) }
 
+    /// The notification feed consumes what concerns people on a request.
+    public static var notifications: AMQPTopology {
+        workQueue(WorkQueue.notifications, routingKeys: [
+            "request.message_added", "request.status_changed", "request.assigned", "request.resolved", "request.closed",
+            "request.sla_breached",
+        ])
+    }
+
     /// Everything the role service needs.
     public static var roles: AMQPTopology {
         var topology = exchanges
@@ -56,6 +64,7 @@ public enum TenantDeskTopology {
         topology.merge(rpcQueue(RPCQueue.worker))
         topology.merge(deadLetterQueue)
         topology.merge(triage)
+        topology.merge(notifications)
         return topology
     }
 

@@ -18,6 +18,7 @@ struct RequestRoutes: Sendable {
     let surveys: Surveys
     let admin: SupportAdmin
     let figures: SLAFigures
+    let notifications: NotificationFeed
 
     init(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) {
         let idempotency = Idempotency(database: database, logger: logger)
@@ -32,6 +33,7 @@ struct RequestRoutes: Sendable {
         surveys = Surveys(database: database, outbox: outbox, logger: logger)
         admin = SupportAdmin(database: database, logger: logger)
         figures = SLAFigures(database: database, logger: logger)
+        notifications = NotificationFeed(database: database, logger: logger)
     }
 
     func register(on router: inout RPCRouter) {
@@ -61,6 +63,7 @@ struct RequestRoutes: Sendable {
         router.on(RoutingRulesMethod.self) { request in try await clientData { try await admin.routes(request) } }
         router.on(CalendarsMethod.self) { request in try await clientData { try await admin.calendars(request) } }
         router.on(SLAFiguresMethod.self) { request in try await clientData { try await figures.figures(request) } }
+        router.on(NotificationsMethod.self) { request in try await clientData { try await notifications.feed(request) } }
         router.on(DeflectionMethod.self) { request in try await clientData { try await suggestions.deflection(request) } }
     }
 }

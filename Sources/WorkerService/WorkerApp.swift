@@ -49,6 +49,13 @@ public struct WorkerApp: Sendable {
             ) { message, tx in try await triage.handle(message, on: tx) })
             services.append(AssignmentSweep(triage: triage, outbox: outbox, interval: configuration.assignmentSweepInterval, logger: logger))
         }
+        if roles.contains(.notifications) {
+            let notifier = Notifier(database: database, logger: logger)
+            services.append(EventConsumer(
+                name: "notifications", queue: WorkQueue.notifications, connection: connection, database: database,
+                prefetch: prefetch, logger: logger
+            ) { message, tx in try await notifier.handle(message, on: tx) })
+        }
         if roles.contains(.sla) {
             services.append(SLAMonitor(database: database, outbox: outbox, interval: configuration.slaInterval, logger: logger))
         }

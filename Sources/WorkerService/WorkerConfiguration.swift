@@ -13,7 +13,8 @@ import Store
 ///   100 MiB): the size limits of one attachment and of all of a request's attachments.
 /// - `TD_WORKER_ROLES`: what this copy does, comma-separated (default: all of them): `rpc` (the
 ///   worker's RPC queue), `triage` (triage and assignment of submitted requests, and the sweep
-///   that assigns what waited), `sla` (first-response monitoring), `dead-letters` (keeps dead
+///   that assigns what waited), `sla` (first-response monitoring), `notifications` (the
+///   notification feed from request events), `dead-letters` (keeps dead
 ///   letters in PostgreSQL), `housekeeping`.
 /// - `TD_CONSUMER_PREFETCH`: messages each work-queue consumer handles at once, 1–256 (default 16).
 /// - `TD_SLA_INTERVAL_SECONDS`: how often the SLA monitor looks, 1–3600 (default 15).
@@ -70,6 +71,7 @@ public enum WorkerRole: String, Sendable, CaseIterable {
     case rpc
     case triage
     case sla
+    case notifications
     case deadLetters = "dead-letters"
     case housekeeping
 

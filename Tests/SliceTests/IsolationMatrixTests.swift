@@ -188,6 +188,9 @@ struct IsolationMatrixTests {
             ("putCalendar", .put, "/v1/support/calendars/matrix", #"{"name":"M","time_zone":"UTC","weekly_hours":{"mon":[["09:00","17:00"]]}}"#,
              authenticated(403)),
             ("getSLAFigures", .get, "/v1/support/sla-figures", nil, authenticated(403)),
+            // The caller's own feed: every active account, its own items only (NotificationTests).
+            ("listNotifications", .get, "/v1/me/notifications", nil, authenticated(200)),
+            ("markNotificationsRead", .post, "/v1/me/notifications/read", #"{"all":true}"#, authenticated(200)),
         ]
     }
 
@@ -263,7 +266,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 33 + 10 * 22)
+            #expect(cells == 10 * 3 * 33 + 10 * 24)
         }
     }
 }

@@ -1,0 +1,156 @@
+import AMQP
+import Contracts
+import Domain
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Store
+
+/// Turns request events into notifications for the people concerned, never the one who acted:
+/// - a public message: the requester and the assigned engineer; an internal note: the engineer;
+/// - a status change or closing: the requester and the engineer;
+/// - a resolution: the requester, asked to rate the help (`survey_requested`), and the engineer;
+/// - an assignment: the engineer who got it;
+/// - a breach: the queue's manager and the engineer.
+struct Notifier: Sendable {
+    let database: Database
+    let logger: Logger
+
+    /// The consumer's handler: runs in the consumer's transaction.
+    func handle(_ message: AMQPMessage, on connection: PostgresConnection) async throws {
+        let source = EventConsumer.messageID(of: message)
+        if message.routingKey == RequestEvent.slaBreached {
+            let event = try JSONCodec.decode(SLAEvent.self, from: message.body)
+            let recipients = [event.managerID, event.assignedTo].compactMap { $0.flatMap(UUID.init(uuidString:)) }
+            try await notify(
+                Set(recipients), kind: "sla_breached", requestID: event.requestID, tenantID: event.tenantID, source: source,
+                detail: "first response was due \(event.dueAt.formatted(.iso8601))", on: connection)
+            return
+        }
+        let event = try JSONCodec.decode(RequestEventBody.self, from: message.body)
+        guard let requestID = UUID(uuidString: event.requestID), let tenantID = UUID(uuidString: event.tenantID) else {
+            throw TriageError("event names no valid request or tenant id")
+        }
+        try await database.bindForSupport(tenantID, on: connection)
+        let rows = try await connection.query(
+            "SELECT requested_by, assigned_to FROM service_requests WHERE id = \(requestID)", logger: logger).collect()
+        guard let row = rows.first else { throw TriageError("request \(requestID.text) does not exist") }
+        let (requester, assignee) = try row.decode((UUID, UUID?).self)
+        let actor = event.actorAdminID.flatMap(UUID.init(uuidString:))
+        var recipients: [UUID?] = []
+        var kind = "status_changed"
+        var detail: String? = "now \(event.status.rawValue)"
+        switch message.routingKey {
+        case RequestEvent.messageAdded:
+            kind = "message"
+            detail = nil
+            recipients = event.visibility == "internal" ? [assignee] : [requester, assignee]
+        case RequestEvent.assigned:
+            kind = "assigned"
+            detail = nil
+            recipients = [assignee]
+        case RequestEvent.resolved:
+            recipients = [assignee]
+            try await notify([requester].filter { $0 != actor }, kind: "survey_requested", requestID: event.requestID,
+                             tenantID: event.tenantID, source: source, detail: "resolved: how was the help you got?", on: connection)
+        default:
+            recipients = [requester, assignee]
+        }
+        try await notify(
+            Set(recipients.compactMap { $0 }.filter { $0 != actor }), kind: kind, requestID: event.requestID, tenantID: event.tenantID,
+            source: source, detail: detail, on: connection)
+    }
+
+    /// Writes one notification per recipient in the recipient's home tenant; a recipient who is
+    /// no longer active gets none. Idempotent per (recipient, source message, kind).
+    private func notify<Recipients: Sequence>(
+        _ recipients: Recipients, kind: String, requestID: String, tenantID: String, source: String, detail: String?,
+        on connection: PostgresConnection
+    ) async throws where Recipients.Element == UUID {
+        guard let request = UUID(uuidString: requestID), let requestTenant = UUID(uuidString: tenantID) else { return }
+        try await database.bindForSupport(requestTenant, on: connection)
+        let facts = try await connection.query(
+            "SELECT number, summary FROM service_requests WHERE id = \(request)", logger: logger).collect()
+        let (number, summary) = try facts.first?.decode((Int?, String?).self) ?? (nil, nil)
+        for recipient in recipients {
+            let homes = try await connection.query("SELECT tenantdesk_admin_home(\(recipient))", logger: logger).collect()
+            guard let home = try homes.first?.decode(UUID?.self) else { continue }
+            try await database.bind(home, on: connection)
+            try await connection.query("""
+                INSERT INTO notifications (id, tenant_id, recipient_id, kind, request_id, request_tenant_id, request_number, summary, detail,
+                                           source_message_id)
+                VALUES (\(UUID()), \(home), \(recipient), \(kind), \(request), \(requestTenant), \(number), \(summary), \(detail), \(source))
+                ON CONFLICT (recipient_id, source_message_id, kind) DO NOTHING
+                """, logger: logger)
+        }
+    }
+}
+
+/// The caller's own notification feed.
+struct NotificationFeed: Sendable {
+    let database: Database
+    let logger: Logger
+
+    func feed(_ request: NotificationsMethod.Request) async throws -> NotificationsMethod.Response {
+        guard let admin = UUID(uuidString: request.adminID), let tenant = UUID(uuidString: request.tenantID) else {
+            throw WorkerProblems.invalid("malformed principal")
+        }
+        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
+        guard request.markRead.count <= 200 else { throw WorkerProblems.invalid("at most 200 ids at once") }
+        let marks = try request.markRead.map { raw -> UUID in
+            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("ids: \(raw) is not a notification id") }
+            return id
+        }
+        var before: (Int64, UUID)?
+        if let cursor = request.before {
+            let parts = cursor.split(separator: "_", maxSplits: 1)
+            guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+                throw WorkerProblems.invalid("cursor is not one this list returned")
+            }
+            before = (micros, id)
+        }
+        return try await database.withTenantTransaction(tenant) { connection in
+            if request.markAllRead {
+                try await connection.query(
+                    "UPDATE notifications SET read_at = now() WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
+            } else if !marks.isEmpty {
+                try await connection.query("""
+                    UPDATE notifications SET read_at = now() WHERE recipient_id = \(admin) AND id = ANY(\(marks)) AND read_at IS NULL
+                    """, logger: logger)
+            }
+            var query = QueryBuilder("""
+                SELECT id, kind, request_id, request_tenant_id, request_number, summary, detail, created_at, read_at,
+                       (extract(epoch FROM created_at) * 1000000)::bigint FROM notifications
+                WHERE tenant_id = tenantdesk_current_tenant() AND recipient_id = 
+                """)
+            query.append("\(query.bind(admin))")
+            if request.unreadOnly { query.append(" AND read_at IS NULL") }
+            if let (micros, id) = before {
+                query.append(" AND ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(query.bind(micros)), \(query.bind(id)))")
+            }
+            query.append(" ORDER BY created_at DESC, id DESC LIMIT \(query.bind(request.limit + 1))")
+            var items: [NotificationView] = []
+            var more = false
+            var lastKey: String?
+            for try await (id, kind, requestID, requestTenant, number, summary, detail, created, read, micros) in try await connection.query(
+                query.query, logger: logger
+            ).decode((UUID, String, UUID, UUID, Int?, String?, String?, Date, Date?, Int64).self) {
+                if items.count == request.limit {
+                    more = true
+                    break
+                }
+                lastKey = "\(micros)_\(id.text)"
+                items.append(.init(
+                    id: id.text, kind: kind, requestID: requestID.text, requestTenantID: requestTenant.text, requestNumber: number,
+                    summary: summary, detail: detail, createdAt: created, readAt: read))
+            }
+            let unread = try await connection.query(
+                "SELECT count(*)::int FROM notifications WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
+            var count = 0
+            for try await value in unread.decode(Int.self) { count = value }
+            let cursor = more ? lastKey : nil
+            return .init(items: items, unreadCount: count, nextCursor: cursor)
+        }
+    }
+}
