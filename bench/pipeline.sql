@@ -33,4 +33,8 @@ CREATE OR REPLACE FUNCTION bench_enqueue(n integer, marker text) RETURNS void LA
         'requestID', id::text, 'tenantID', tenant_id::text, 'number', number, 'status', 'submitted', 'severity', severity,
         'category', 'billing', 'language', 'en', 'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
     FROM filed;
+    -- Later submissions through the API number on from here.
+    INSERT INTO request_counters (tenant_id, last_number)
+    SELECT tenant_id, max(number) FROM service_requests WHERE tenant_id = '7e1d0000-0000-4000-8000-0000000c0a01' GROUP BY 1
+    ON CONFLICT (tenant_id) DO UPDATE SET last_number = EXCLUDED.last_number;
 $$;
