@@ -123,6 +123,7 @@ struct BrokerRestartTests {
             try await Task.sleep(for: .seconds(3))
             let before = outcomes.snapshot.accepted.count
             note("restarting RabbitMQ after \(before) accepted requests")
+            // td_rabbit_stop sends SIGTERM and kills the node if it is still up after 30 s.
             try await Self.services("td_rabbit_stop \"$TD_STACK_DIR\" \"$TD_RABBIT_NODE\"")
             try await Task.sleep(for: .seconds(2))
             let during = outcomes.snapshot
@@ -178,7 +179,19 @@ struct BrokerRestartTests {
             let arguments = ["/bin/bash", "-c", script]
             var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
             defer { for pointer in argv { free(pointer) } }
-            let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ)
+            // Signals this process ignores or blocks would stay ignored in the RabbitMQ node it
+            // starts (which then would not stop on SIGTERM): reset them to their defaults.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var everything = sigset_t()
+            sigfillset(&everything)
+            var nothing = sigset_t()
+            sigemptyset(&nothing)
+            posix_spawnattr_setsigdefault(&attributes, &everything)
+            posix_spawnattr_setsigmask(&attributes, &nothing)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+            let spawned = posix_spawn(&pid, "/bin/bash", nil, &attributes, &argv, environ)
             guard spawned == 0 else { throw SliceError("posix_spawn failed: \(spawned)") }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
