@@ -61,18 +61,6 @@ public struct AMQPRPCServer: Service {
         }
         // Graceful shutdown cancels the consumer, which ends the loop; requests already taken
         // are answered before the group returns, or cancelled after the grace period.
-        try await withTaskCancellationHandler {
-            try await withGracefulShutdownHandler {
-                try await work.value
-            } onGracefulShutdown: {
-                consumer.cancel()
-                Task {
-                    try await Task.sleep(for: Self.shutdownGrace)
-                    work.cancel()
-                }
-            }
-        } onCancel: {
-            work.cancel()
-        }
+        try await runWithShutdownGrace(Self.shutdownGrace, stop: { consumer.cancel() }, work)
     }
 }

@@ -63,19 +63,7 @@ public struct EventConsumer: Service {
                 }
             }
         }
-        try await withTaskCancellationHandler {
-            try await withGracefulShutdownHandler {
-                try await work.value
-            } onGracefulShutdown: {
-                consumer.cancel()
-                Task {
-                    try await Task.sleep(for: Self.shutdownGrace)
-                    work.cancel()
-                }
-            }
-        } onCancel: {
-            work.cancel()
-        }
+        try await runWithShutdownGrace(Self.shutdownGrace, stop: { consumer.cancel() }, work)
     }
 
     /// Handles one delivery and settles it exactly once.

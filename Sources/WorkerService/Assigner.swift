@@ -63,12 +63,8 @@ struct Assigner: Sendable {
             (UUID, [String], Date?, String?, String?, String?, String?, String?, [String]?, Int?).self
         ) {
             guard let name else { continue }  // Disabled, or no longer in a support role.
-            var shift: BusinessCalendar?
-            if let calendarID, let calendarName, let zone, let weekly {
-                shift = try BusinessCalendar(
-                    id: calendarID, name: calendarName, timeZone: zone,
-                    weeklyHours: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)), holidays: holidays ?? [])
-            }
+            let shift = try SupportCatalogue.calendar(
+                id: calendarID, name: calendarName, timeZone: zone, weekly: weekly, holidays: holidays)
             members.append(Member(
                 candidate: .init(id: id, languages: languages, shift: shift, openRequests: open ?? 0, lastAssignedAt: last),
                 name: name))

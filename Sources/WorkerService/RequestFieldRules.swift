@@ -60,6 +60,15 @@ enum RequestFieldRules {
     }
 
     /// Normalizes and checks the shape of every field set; throws 422 naming the field.
+    /// A language tag, lower-cased (`en`, `ja`, `zh-hans`).
+    static func language(_ value: String, _ field: String) throws(RPCProblem) -> String {
+        let tag = value.lowercased()
+        guard tag.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
+            throw WorkerProblems.invalid("\(field) must be a BCP 47 tag such as en or ja")
+        }
+        return tag
+    }
+
     static func normalized(_ fields: RequestFields) throws(RPCProblem) -> RequestFields {
         var fields = fields
         if let value = fields.category { fields.category = try code(value, "category") }
@@ -67,13 +76,7 @@ enum RequestFieldRules {
         if let value = fields.symptom { fields.symptom = try code(value, "symptom") }
         if let summary = fields.summary { fields.summary = try text(summary, "summary", max: 200) }
         if let details = fields.details { fields.details = try text(details, "details", max: 20_000, multiline: true) }
-        if let language = fields.language {
-            let tag = language.lowercased()
-            guard tag.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
-                throw WorkerProblems.invalid("language must be a BCP 47 tag such as en or ja")
-            }
-            fields.language = tag
-        }
+        if let value = fields.language { fields.language = try language(value, "language") }
         if var contact = fields.contact {
             if let name = contact.name { contact.name = try text(name, "contact.name", max: 200, allowEmpty: false) }
             if let email = contact.email {

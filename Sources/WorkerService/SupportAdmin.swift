@@ -39,13 +39,7 @@ struct SupportAdmin: Sendable {
         let queue = try RequestFieldRules.code(request.queueID, "queue")
         let admin = try Self.adminID(request.adminID, "admin_id")
         guard (1...20).contains(request.languages.count) else { throw WorkerProblems.invalid("languages must list 1 to 20 languages") }
-        let languages = try request.languages.map { language in
-            let tag = language.lowercased()
-            guard tag.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
-                throw WorkerProblems.invalid("languages: \(language) is not a language tag such as en or ja")
-            }
-            return tag
-        }
+        let languages = try request.languages.map { language throws(RPCProblem) in try RequestFieldRules.language(language, "languages") }
         return try await read(request.context) { connection in
             try await Self.requireQueue(queue, on: connection, logger: logger)
             if let shift = request.shiftCalendarID { try await Self.requireCalendar(shift, on: connection, logger: logger) }
@@ -111,13 +105,7 @@ struct SupportAdmin: Sendable {
         if let severity = rule.severity, Severity(rawValue: severity) == nil {
             throw WorkerProblems.invalid("\(field).severity must be A, B or C")
         }
-        let language = try rule.language.map { raw -> String in
-            let tag = raw.lowercased()
-            guard tag.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
-                throw WorkerProblems.invalid("\(field).language is not a language tag such as en or ja")
-            }
-            return tag
-        }
+        let language = try rule.language.map { raw throws(RPCProblem) in try RequestFieldRules.language(raw, "\(field).language") }
         try await Self.requireQueue(rule.queue, field: "\(field).queue", on: connection, logger: logger)
         if let category = rule.category {
             let known = try await connection.query(
@@ -157,8 +145,7 @@ struct SupportAdmin: Sendable {
             var calendars: [CalendarView] = []
             for try await (id, name, zone, weekly, holidays) in rows.decode((String, String, String, String, [String]).self) {
                 calendars.append(.init(
-                    id: id, name: name, timeZone: zone,
-                    weeklyHours: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)), holidays: holidays))
+                    id: id, name: name, timeZone: zone, weeklyHours: try SupportCatalogue.weeklyHours(weekly), holidays: holidays))
             }
             return .init(calendars: calendars)
         }
@@ -199,13 +186,8 @@ struct SupportAdmin: Sendable {
         let now = Date()
         for try await (queue, admin, name, languages, shift, active, last, calendarName, zone, weekly, holidays, open)
             in memberRows.decode((String, UUID, String?, [String], String?, Bool, Date?, String?, String?, String?, [String]?, Int).self) {
-            var onShift = true
-            if let shift, let calendarName, let zone, let weekly {
-                let calendar = try BusinessCalendar(
-                    id: shift, name: calendarName, timeZone: zone,
-                    weeklyHours: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)), holidays: holidays ?? [])
-                onShift = calendar.isOpen(at: now)
-            }
+            let calendar = try SupportCatalogue.calendar(id: shift, name: calendarName, timeZone: zone, weekly: weekly, holidays: holidays)
+            let onShift = calendar?.isOpen(at: now) ?? true
             guard let index = queues.firstIndex(where: { $0.id == queue }) else { continue }
             queues[index].members.append(.init(
                 adminID: admin.text, name: name, languages: languages, shiftCalendarID: shift, active: active, onShift: onShift,

@@ -72,7 +72,7 @@ struct SupportCatalogue: Sendable {
                 if let calendar, let zone, let weekly {
                     hours = StaffedHours(
                         calendar: calendar, timeZone: zone,
-                        weekly: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)))
+                        weekly: try Self.weeklyHours(weekly))
                 }
                 categories.append(CategoryOption(
                     code: code, name: name, group: group, technical: technical,
@@ -131,13 +131,7 @@ struct SupportCatalogue: Sendable {
         for try await (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays, plan, phone, minutes)
             in rows.decode(
                 (Bool, [String], [String], String, String?, String?, String?, String?, [String]?, String?, Bool?, Int?).self) {
-            var calendar: BusinessCalendar?
-            if let calendarID, let calendarName, let zone, let weekly {
-                calendar = try BusinessCalendar(
-                    id: calendarID, name: calendarName, timeZone: zone,
-                    weeklyHours: try JSONCodec.decode([String: [[String]]].self, from: Array(weekly.utf8)),
-                    holidays: holidays ?? [])
-            }
+            let calendar = try Self.calendar(id: calendarID, name: calendarName, timeZone: zone, weekly: weekly, holidays: holidays)
             return Category(
                 code: code, technical: technical, languages: languages, plans: plans.compactMap(SupportPlan.init(rawValue:)),
                 queue: queue, calendar: calendar, plan: plan.flatMap(SupportPlan.init(rawValue:)), requiresPhone: phone,
@@ -156,5 +150,18 @@ struct SupportCatalogue: Sendable {
         for try await (phone, minutes) in rows.decode((Bool, Int).self) { return (phone, minutes) }
         let fallback = ResponseDue.defaultTargets[plan]?[severity] ?? 480
         return (severity == .a, fallback)
+    }
+
+    /// A calendar from its `support_calendars` columns (a LEFT JOIN: nil when there is none).
+    static func calendar(
+        id: String?, name: String?, timeZone: String?, weekly: String?, holidays: [String]?
+    ) throws -> BusinessCalendar? {
+        guard let id, let name, let timeZone, let weekly else { return nil }
+        return try BusinessCalendar(id: id, name: name, timeZone: timeZone, weeklyHours: try weeklyHours(weekly), holidays: holidays ?? [])
+    }
+
+    /// `weekly_hours` as read with `::text`.
+    static func weeklyHours(_ text: String) throws -> [String: [[String]]] {
+        try JSONCodec.decode([String: [[String]]].self, from: Array(text.utf8))
     }
 }
