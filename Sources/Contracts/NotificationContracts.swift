@@ -3,23 +3,28 @@ import Foundation
 /// One entry of an administrator's notification feed.
 public struct NotificationView: Codable, Sendable, Equatable {
     public var id: String
-    /// `message`, `status_changed`, `assigned`, `survey_requested` or `sla_breached`.
+    /// `message`, `status_changed`, `assigned`, `survey_requested`, `sla_breached` or
+    /// `delegation_expiring`.
     public var kind: String
-    public var requestID: String
-    public var requestTenantID: String
+    /// The request concerned (nil for a relationship reminder).
+    public var requestID: String?
+    public var requestTenantID: String?
+    /// The partner relationship concerned (a reminder of its end).
+    public var relationshipID: String?
     public var requestNumber: Int?
     public var summary: String?
     public var detail: String?
     public var createdAt: Date
     public var readAt: Date?
     public init(
-        id: String, kind: String, requestID: String, requestTenantID: String, requestNumber: Int?, summary: String?, detail: String?,
-        createdAt: Date, readAt: Date?
+        id: String, kind: String, requestID: String?, requestTenantID: String?, relationshipID: String? = nil, requestNumber: Int?,
+        summary: String?, detail: String?, createdAt: Date, readAt: Date?
     ) {
         self.id = id
         self.kind = kind
         self.requestID = requestID
         self.requestTenantID = requestTenantID
+        self.relationshipID = relationshipID
         self.requestNumber = requestNumber
         self.summary = summary
         self.detail = detail

@@ -77,8 +77,10 @@ public enum RPCQueue {
 public enum WorkQueue {
     /// `request.submitted` → triage and assignment.
     public static let triage = "tenantdesk.work.triage"
-    /// Request events → the notification feed.
+    /// Request events and relationship reminders → the notification feed.
     public static let notifications = "tenantdesk.work.notifications"
+    /// Request and delegation events → deliveries to tenants' webhooks.
+    public static let webhooks = "tenantdesk.work.webhooks"
     /// Everything the dead-letter exchange receives, kept by the worker in PostgreSQL.
     public static let deadLetters = "tenantdesk.dead-letters"
 }

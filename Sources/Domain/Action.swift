@@ -21,4 +21,6 @@ public enum Action: String, Codable, Sendable, CaseIterable {
     case supportManage = "support.manage"
     /// Create, update, suspend and list tenants (platform).
     case tenantManage = "tenant.manage"
+    /// Register, change and delete the tenant's webhooks, see their deliveries, redeliver.
+    case webhookManage = "webhook.manage"
 }

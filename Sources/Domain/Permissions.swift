@@ -8,13 +8,13 @@ public enum Permissions {
         switch role {
         case .tenantAdmin:
             return [.tenantRead, .requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead,
-                    .adminManage, .delegationApprove, .auditRead]
+                    .adminManage, .delegationApprove, .auditRead, .webhookManage]
         case .serviceAdmin:
             return [.tenantRead, .requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead]
         case .readOnly:
             return [.tenantRead, .requestRead, .directoryRead]
         case .partnerAdmin:
-            return [.tenantRead, .delegationManage, .adminManage, .auditRead, .directoryRead]
+            return [.tenantRead, .delegationManage, .adminManage, .auditRead, .directoryRead, .webhookManage]
         case .supportEngineer:
             return [.tenantRead, .supportWork, .requestRead, .requestComment, .directoryRead]
         case .supportManager:

@@ -59,4 +59,6 @@ extension ProblemType {
     public static let idempotencyInFlight = "urn:tenantdesk:problem:idempotency-in-flight"
     /// 415: the attachment's content is not on the allow-list (or is an executable or script).
     public static let attachmentTypeNotAllowed = "urn:tenantdesk:problem:attachment-type-not-allowed"
+    /// 422: a webhook URL points at a loopback or private address the installation does not allow.
+    public static let webhookTargetRefused = "urn:tenantdesk:problem:webhook-target-refused"
 }

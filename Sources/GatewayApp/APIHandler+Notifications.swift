@@ -29,7 +29,7 @@ extension Components.Schemas.NotificationList {
         self.init(
             items: feed.items.map {
                 .init(id: $0.id, kind: .init(rawValue: $0.kind) ?? .statusChanged, requestId: $0.requestID,
-                      requestTenantId: $0.requestTenantID, requestNumber: $0.requestNumber, summary: $0.summary, detail: $0.detail,
+                      requestTenantId: $0.requestTenantID, relationshipId: $0.relationshipID, requestNumber: $0.requestNumber, summary: $0.summary, detail: $0.detail,
                       createdAt: $0.createdAt, readAt: $0.readAt)
             },
             unreadCount: feed.unreadCount, nextCursor: feed.nextCursor)

@@ -47,9 +47,12 @@ public enum TenantDeskTopology {
     public static var notifications: AMQPTopology {
         workQueue(WorkQueue.notifications, routingKeys: [
             "request.message_added", "request.status_changed", "request.assigned", "request.resolved", "request.closed",
-            "request.sla_breached",
+            "request.sla_breached", RoleEvent.delegationPrefix + "expiring",
         ])
     }
+
+    /// Webhook fan-out consumes every event a webhook can subscribe to.
+    public static var webhooks: AMQPTopology { workQueue(WorkQueue.webhooks, routingKeys: WebhookEventType.all) }
 
     /// Everything the role service needs.
     public static var roles: AMQPTopology {
@@ -65,6 +68,7 @@ public enum TenantDeskTopology {
         topology.merge(deadLetterQueue)
         topology.merge(triage)
         topology.merge(notifications)
+        topology.merge(webhooks)
         return topology
     }
 

@@ -242,11 +242,3 @@ struct RelationshipService: Sendable {
     }
 }
 
-/// Body of the `delegation.*` events.
-struct DelegationEvent: Codable, Sendable {
-    var relationshipID: String
-    var partnerTenantID: String
-    var customerTenantID: String
-    var daysBefore: Int?
-    var endsAt: Date?
-}

@@ -25,6 +25,16 @@ public struct Environment: Sendable {
         return value
     }
 
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`).
+    public func bool(_ key: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let raw = values[key], !raw.isEmpty else { return fallback }
+        switch raw.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigurationError(key: key, problem: "must be true or false, got \"\(raw)\"")
+        }
+    }
+
     public func logLevel(_ key: String = "TD_LOG_LEVEL") throws(ConfigurationError) -> Logger.Level {
         let raw = string(key, default: "info")
         guard let level = Logger.Level(rawValue: raw.lowercased()) else {

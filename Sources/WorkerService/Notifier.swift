@@ -12,7 +12,9 @@ import Store
 /// - a status change or closing: the requester and the engineer;
 /// - a resolution: the requester, asked to rate the help (`survey_requested`), and the engineer;
 /// - an assignment: the engineer who got it;
-/// - a breach: the queue's manager and the engineer.
+/// - a breach: the queue's manager and the engineer;
+/// - a partner relationship about to end (30, 7 and 1 days before): the partner's partner
+///   admins and the customer's tenant admins.
 struct Notifier: Sendable {
     let database: Database
     let logger: Logger
@@ -20,6 +22,10 @@ struct Notifier: Sendable {
     /// The consumer's handler: runs in the consumer's transaction.
     func handle(_ message: AMQPMessage, on connection: PostgresConnection) async throws {
         let source = EventConsumer.messageID(of: message)
+        if message.routingKey.hasPrefix(RoleEvent.delegationPrefix) {
+            try await remind(try JSONCodec.decode(DelegationEvent.self, from: message.body), source: source, on: connection)
+            return
+        }
         if message.routingKey == RequestEvent.slaBreached {
             let event = try JSONCodec.decode(SLAEvent.self, from: message.body)
             let recipients = [event.managerID, event.assignedTo].compactMap { $0.flatMap(UUID.init(uuidString:)) }
@@ -60,6 +66,33 @@ struct Notifier: Sendable {
         try await notify(
             Set(recipients.compactMap { $0 }.filter { $0 != actor }), kind: kind, requestID: event.requestID, tenantID: event.tenantID,
             source: source, detail: detail, on: connection)
+    }
+
+    /// A relationship's end is near: its partner admins and the customer's tenant admins hear of
+    /// it, each naming the other side.
+    private func remind(_ event: DelegationEvent, source: String, on connection: PostgresConnection) async throws {
+        guard let relationship = UUID(uuidString: event.relationshipID), let partner = UUID(uuidString: event.partnerTenantID),
+              let customer = UUID(uuidString: event.customerTenantID)
+        else { throw TriageError("delegation event names no valid relationship or tenant id") }
+        var detail = "the partner relationship ends"
+        if let days = event.daysBefore { detail += " in \(days) day\(days == 1 ? "" : "s")" }
+        if let ends = event.endsAt { detail += " (\(ends.formatted(.iso8601)))" }
+        for (tenant, other, roles) in [(partner, customer, ["partner_admin"]), (customer, partner, ["tenant_admin"])] {
+            try await database.bind(other, on: connection)
+            let names = try await connection.query("SELECT display_name FROM tenants WHERE id = \(other)", logger: logger).collect()
+            let otherName = try names.first?.decode(String.self)
+            try await database.bind(tenant, on: connection)
+            let admins = try await connection.query(
+                "SELECT admin_id FROM tenantdesk_admins_with_roles(\(tenant), \(roles))", logger: logger).collect()
+            for row in admins {
+                let admin = try row.decode(UUID.self)
+                try await connection.query("""
+                    INSERT INTO notifications (id, tenant_id, recipient_id, kind, relationship_id, summary, detail, source_message_id)
+                    VALUES (\(UUID()), \(tenant), \(admin), 'delegation_expiring', \(relationship), \(otherName), \(detail), \(source))
+                    ON CONFLICT (recipient_id, source_message_id, kind) DO NOTHING
+                    """, logger: logger)
+            }
+        }
     }
 
     /// Writes one notification per recipient in the recipient's home tenant; a recipient who is
@@ -120,7 +153,7 @@ struct NotificationFeed: Sendable {
                     """, logger: logger)
             }
             var query = QueryBuilder("""
-                SELECT id, kind, request_id, request_tenant_id, request_number, summary, detail, created_at, read_at,
+                SELECT id, kind, request_id, request_tenant_id, relationship_id, request_number, summary, detail, created_at, read_at,
                        (extract(epoch FROM created_at) * 1000000)::bigint FROM notifications
                 WHERE tenant_id = tenantdesk_current_tenant() AND recipient_id = 
                 """)
@@ -133,16 +166,18 @@ struct NotificationFeed: Sendable {
             var items: [NotificationView] = []
             var more = false
             var lastKey: String?
-            for try await (id, kind, requestID, requestTenant, number, summary, detail, created, read, micros) in try await connection.query(
-                query.query, logger: logger
-            ).decode((UUID, String, UUID, UUID, Int?, String?, String?, Date, Date?, Int64).self) {
+            for try await (id, kind, requestID, requestTenant, relationship, number, summary, detail, created, read, micros)
+                in try await connection.query(query.query, logger: logger)
+                .decode((UUID, String, UUID?, UUID?, UUID?, Int?, String?, String?, Date, Date?, Int64).self)
+            {
                 if items.count == request.limit {
                     more = true
                     break
                 }
                 lastKey = "\(micros)_\(id.text)"
                 items.append(.init(
-                    id: id.text, kind: kind, requestID: requestID.text, requestTenantID: requestTenant.text, requestNumber: number,
+                    id: id.text, kind: kind, requestID: requestID?.text, requestTenantID: requestTenant?.text,
+                    relationshipID: relationship?.text, requestNumber: number,
                     summary: summary, detail: detail, createdAt: created, readAt: read))
             }
             let unread = try await connection.query(

@@ -24,7 +24,10 @@ public struct WorkerApp: Sendable {
         let database = Database(configuration: configuration.database, logger: logger)
         let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.worker, logger: logger)
         let outbox = Outbox()
-        let router = Self.router(database: database, outbox: outbox, limits: configuration.attachmentLimits, logger: logger)
+        let deliveries = WakeSignal()
+        let router = Self.router(
+            database: database, outbox: outbox, limits: configuration.attachmentLimits, webhooks: configuration.webhooks,
+            wakeDeliveries: { deliveries.wake() }, logger: logger)
         let roles = configuration.roles
         let prefetch = UInt16(configuration.consumerPrefetch)
         var services: [any Service] = [
@@ -56,6 +59,14 @@ public struct WorkerApp: Sendable {
                 prefetch: prefetch, logger: logger
             ) { message, tx in try await notifier.handle(message, on: tx) })
         }
+        if roles.contains(.webhooks) {
+            let fanout = WebhookFanout(database: database, logger: logger)
+            services.append(EventConsumer(
+                name: "webhooks", queue: WorkQueue.webhooks, connection: connection, database: database, prefetch: prefetch,
+                logger: logger, afterCommit: { deliveries.wake() }
+            ) { message, tx in try await fanout.handle(message, on: tx) })
+            services.append(WebhookDispatcher(database: database, settings: configuration.webhooks, signal: deliveries, logger: logger))
+        }
         if roles.contains(.sla) {
             services.append(SLAMonitor(database: database, outbox: outbox, interval: configuration.slaInterval, logger: logger))
         }
@@ -73,7 +84,10 @@ public struct WorkerApp: Sendable {
         try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 
-    static func router(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) -> RPCRouter {
+    static func router(
+        database: Database, outbox: Outbox, limits: AttachmentLimits, webhooks: WebhookSettings = WebhookSettings(),
+        wakeDeliveries: @escaping @Sendable () -> Void = {}, logger: Logger
+    ) -> RPCRouter {
         let directory = PhoneDirectory(database: database)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
         var router = RPCRouter(logger: logger)
@@ -91,6 +105,9 @@ public struct WorkerApp: Sendable {
         }
         router.on(WorkerPingMethod.self) { _ in PingResponse(service: "worker", instance: instance) }
         RequestRoutes(database: database, outbox: outbox, limits: limits, logger: logger).register(on: &router)
+        let hooks = Webhooks(database: database, settings: webhooks, logger: logger, wake: wakeDeliveries)
+        router.on(WebhooksMethod.self) { request in try await clientData { try await hooks.handle(request) } }
+        router.on(WebhookDeliveriesMethod.self) { request in try await clientData { try await hooks.deliveries(request) } }
         return router
     }
 }

@@ -20,6 +20,7 @@ import Store
 /// - `TD_SLA_INTERVAL_SECONDS`: how often the SLA monitor looks, 1–3600 (default 15).
 /// - `TD_ASSIGNMENT_SWEEP_SECONDS`: how often unassigned requests are offered again, 1–3600
 ///   (default 60).
+/// - `TD_WEBHOOK_*`: webhook deliveries (see `WebhookSettings`).
 /// - `TD_LOG_LEVEL`.
 public struct WorkerConfiguration: Sendable {
     public var amqp: AMQPConfiguration
@@ -31,12 +32,13 @@ public struct WorkerConfiguration: Sendable {
     public var consumerPrefetch: Int
     public var slaInterval: Duration
     public var assignmentSweepInterval: Duration
+    public var webhooks: WebhookSettings
 
     public init(
         amqp: AMQPConfiguration, database: DatabaseConfiguration, rpcConcurrency: Int = 32,
         housekeepingInterval: Duration = .seconds(600), attachmentLimits: AttachmentLimits = AttachmentLimits(),
         roles: Set<WorkerRole> = Set(WorkerRole.allCases), consumerPrefetch: Int = 16, slaInterval: Duration = .seconds(15),
-        assignmentSweepInterval: Duration = .seconds(60)
+        assignmentSweepInterval: Duration = .seconds(60), webhooks: WebhookSettings = WebhookSettings()
     ) {
         self.amqp = amqp
         self.database = database
@@ -47,6 +49,7 @@ public struct WorkerConfiguration: Sendable {
         self.consumerPrefetch = consumerPrefetch
         self.slaInterval = slaInterval
         self.assignmentSweepInterval = assignmentSweepInterval
+        self.webhooks = webhooks
     }
 
     public init(environment: Environment) throws(ConfigurationError) {
@@ -62,7 +65,8 @@ public struct WorkerConfiguration: Sendable {
             roles: try WorkerRole.parse(environment.string("TD_WORKER_ROLES", default: WorkerRole.allCases.map(\.rawValue).joined(separator: ","))),
             consumerPrefetch: try environment.int("TD_CONSUMER_PREFETCH", default: 16, in: 1...256),
             slaInterval: .seconds(try environment.int("TD_SLA_INTERVAL_SECONDS", default: 15, in: 1...3600)),
-            assignmentSweepInterval: .seconds(try environment.int("TD_ASSIGNMENT_SWEEP_SECONDS", default: 60, in: 1...3600)))
+            assignmentSweepInterval: .seconds(try environment.int("TD_ASSIGNMENT_SWEEP_SECONDS", default: 60, in: 1...3600)),
+            webhooks: try WebhookSettings(environment: environment))
     }
 }
 
@@ -72,6 +76,7 @@ public enum WorkerRole: String, Sendable, CaseIterable {
     case triage
     case sla
     case notifications
+    case webhooks
     case deadLetters = "dead-letters"
     case housekeeping
 
@@ -88,5 +93,49 @@ public enum WorkerRole: String, Sendable, CaseIterable {
         }
         guard !roles.isEmpty else { throw ConfigurationError(key: "TD_WORKER_ROLES", problem: "names no role") }
         return roles
+    }
+}
+
+/// How webhook deliveries are made:
+/// - `TD_WEBHOOK_TIMEOUT_SECONDS`: the whole of one attempt, connecting included, 1–60 (default 10).
+/// - `TD_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery is dead, 1–20 (default 10).
+/// - `TD_WEBHOOK_RETRY_BASE_MS`: the wait after the first failure, doubled after each next one,
+///   10–3,600,000 (default 30,000); `TD_WEBHOOK_RETRY_CAP_SECONDS` caps it, 1–86,400 (default
+///   21,600). Each wait loses a random part of up to half.
+/// - `TD_WEBHOOK_CONCURRENCY`: deliveries in flight at once per worker copy, 1–256 (default 16);
+///   one webhook has at most one in flight.
+/// - `TD_WEBHOOK_ALLOW_PRIVATE_TARGETS`: allow loopback and private addresses (default false; for
+///   a test installation).
+public struct WebhookSettings: Sendable {
+    public var timeout: Duration
+    public var maxAttempts: Int
+    public var retryBase: Duration
+    public var retryCap: Duration
+    public var concurrency: Int
+    public var allowPrivateTargets: Bool
+    /// How often the dispatcher looks for due deliveries when nothing woke it.
+    public var pollInterval: Duration
+
+    public init(
+        timeout: Duration = .seconds(10), maxAttempts: Int = 10, retryBase: Duration = .seconds(30), retryCap: Duration = .seconds(21_600),
+        concurrency: Int = 16, allowPrivateTargets: Bool = false, pollInterval: Duration = .seconds(1)
+    ) {
+        self.timeout = timeout
+        self.maxAttempts = maxAttempts
+        self.retryBase = retryBase
+        self.retryCap = retryCap
+        self.concurrency = concurrency
+        self.allowPrivateTargets = allowPrivateTargets
+        self.pollInterval = pollInterval
+    }
+
+    public init(environment: Environment) throws(ConfigurationError) {
+        self.init(
+            timeout: .seconds(try environment.int("TD_WEBHOOK_TIMEOUT_SECONDS", default: 10, in: 1...60)),
+            maxAttempts: try environment.int("TD_WEBHOOK_MAX_ATTEMPTS", default: 10, in: 1...20),
+            retryBase: .milliseconds(try environment.int("TD_WEBHOOK_RETRY_BASE_MS", default: 30_000, in: 10...3_600_000)),
+            retryCap: .seconds(try environment.int("TD_WEBHOOK_RETRY_CAP_SECONDS", default: 21_600, in: 1...86_400)),
+            concurrency: try environment.int("TD_WEBHOOK_CONCURRENCY", default: 16, in: 1...256),
+            allowPrivateTargets: try environment.bool("TD_WEBHOOK_ALLOW_PRIVATE_TARGETS", default: false))
     }
 }

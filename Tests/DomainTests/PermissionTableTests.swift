@@ -8,10 +8,10 @@ import Testing
 struct PermissionTableTests {
     static let ownTenant: [Role: Set<String>] = [
         .tenantAdmin: ["tenant.read", "request.create", "request.read", "request.comment", "request.close",
-                       "directory.read", "admin.manage", "delegation.approve", "audit.read"],
+                       "directory.read", "admin.manage", "delegation.approve", "audit.read", "webhook.manage"],
         .serviceAdmin: ["tenant.read", "request.create", "request.read", "request.comment", "request.close", "directory.read"],
         .readOnly: ["tenant.read", "request.read", "directory.read"],
-        .partnerAdmin: ["tenant.read", "delegation.manage", "admin.manage", "audit.read", "directory.read"],
+        .partnerAdmin: ["tenant.read", "delegation.manage", "admin.manage", "audit.read", "directory.read", "webhook.manage"],
         .supportEngineer: ["tenant.read", "support.work", "request.read", "request.comment", "directory.read"],
         .supportManager: ["tenant.read", "support.work", "support.manage", "request.read", "request.comment",
                           "request.close", "directory.read", "audit.read"],

@@ -36,11 +36,12 @@ struct IsolationMatrixTests {
     }
 
     static let tenantAdmin: Set<String> = ["tenant.read", "request.create", "request.read", "request.comment", "request.close",
-                                           "directory.read", "admin.manage", "delegation.approve", "audit.read"]
+                                           "directory.read", "admin.manage", "delegation.approve", "audit.read", "webhook.manage"]
     /// A delegated tenant admin: everything but deciding on relationships.
     static let delegatedTenantAdmin = tenantAdmin.subtracting(["delegation.approve"])
     static let serviceAdmin: Set<String> = ["tenant.read", "request.create", "request.read", "request.comment", "request.close", "directory.read"]
-    static let partnerAdmin: Set<String> = ["tenant.read", "delegation.manage", "admin.manage", "audit.read", "directory.read"]
+    static let partnerAdmin: Set<String> = ["tenant.read", "delegation.manage", "admin.manage", "audit.read", "directory.read",
+                                            "webhook.manage"]
     static let engineerHome: Set<String> = ["tenant.read", "support.work", "request.read", "request.comment", "directory.read"]
     static let engineerReach: Set<String> = ["tenant.read", "support.work", "request.read", "request.comment"]
     static let operatorHome: Set<String> = ["tenant.read", "tenant.manage", "admin.manage", "audit.read", "directory.read"]
@@ -152,6 +153,24 @@ struct IsolationMatrixTests {
                   body: #"{"decision":"accept"}"#, action: "support.work", allowed: { _ in 404 }),
             Probe(operation: "answerSurvey", method: .put, path: { "/v1/tenants/\($0)/requests/\(unknown)/survey" },
                   body: #"{"rating":5}"#, action: "request.read", allowed: { _ in 404 }),
+            // Webhooks: an invalid registration and ids that do not exist.
+            Probe(operation: "listWebhooks", method: .get, path: { "/v1/tenants/\($0)/webhooks" }, action: "webhook.manage",
+                  allowed: { _ in 200 }),
+            Probe(operation: "createWebhook", method: .post, path: { "/v1/tenants/\($0)/webhooks" },
+                  body: #"{"url":"ftp://example.com/hook","events":["request.submitted"]}"#, action: "webhook.manage", allowed: { _ in 422 }),
+            Probe(operation: "getWebhook", method: .get, path: { "/v1/tenants/\($0)/webhooks/\(unknown)" }, action: "webhook.manage",
+                  allowed: { _ in 404 }),
+            Probe(operation: "updateWebhook", method: .patch, path: { "/v1/tenants/\($0)/webhooks/\(unknown)" }, body: #"{"active":false}"#,
+                  action: "webhook.manage", allowed: { _ in 404 }),
+            Probe(operation: "deleteWebhook", method: .delete, path: { "/v1/tenants/\($0)/webhooks/\(unknown)" },
+                  action: "webhook.manage", allowed: { _ in 404 }),
+            Probe(operation: "listWebhookDeliveries", method: .get, path: { "/v1/tenants/\($0)/webhooks/\(unknown)/deliveries" },
+                  action: "webhook.manage", allowed: { _ in 404 }),
+            Probe(operation: "redeliverWebhookDelivery", method: .post,
+                  path: { "/v1/tenants/\($0)/webhooks/\(unknown)/deliveries/\(unknown)/redeliver" }, action: "webhook.manage",
+                  allowed: { _ in 404 }),
+            Probe(operation: "pingWebhook", method: .post, path: { "/v1/tenants/\($0)/webhooks/\(unknown)/pings" },
+                  action: "webhook.manage", allowed: { _ in 404 }),
         ]
     }
 
@@ -266,7 +285,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 33 + 10 * 24)
+            #expect(cells == 10 * 3 * 41 + 10 * 24)
         }
     }
 }

@@ -48,6 +48,24 @@ struct ReminderJobTests {
         }
     }
 
+    /// Moves a relationship's end `days` days from now and runs one reminder round, as the role
+    /// service would; the events go out through the shared stack.
+    static func sendReminders(_ environment: SliceStack.Environment, relationship: String, endingIn days: Int) async throws {
+        let id = try #require(UUID(uuidString: relationship))
+        try await Database.with(environment.owner, logger: SliceStack.logger) { owner in
+            try await owner.client.query(
+                "UPDATE partner_relationships SET ends_at = now() + make_interval(days => \(days)::int) WHERE id = \(id)")
+        }
+        var app = environment.owner
+        app.user = "tenantdesk_app"
+        app.password = "tenantdesk_app"
+        try await Database.with(app, logger: SliceStack.logger) { database in
+            let job = ReminderJob(database: database, outbox: Outbox(), interval: .seconds(60), logger: SliceStack.logger)
+            let sent = try await job.tick(now: Date())
+            #expect(sent == 1)
+        }
+    }
+
     /// The reminders recorded, read as the schema owner.
     static func reminders(_ owner: DatabaseConfiguration, _ id: UUID) async throws -> [Int] {
         try await Database.with(owner, logger: SliceStack.logger) { database in

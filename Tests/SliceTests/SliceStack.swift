@@ -92,7 +92,8 @@ actor SliceStack {
         roles.signingKeyGrace = .seconds(2)
         services += try RoleServiceApp(configuration: roles, logger: logger).services()
         services += try WorkerApp(configuration: WorkerConfiguration(
-            amqp: amqp, database: app, attachmentLimits: AttachmentLimits(perFile: Self.attachmentMaxBytes, perRequest: 600 << 10)
+            amqp: amqp, database: app, attachmentLimits: AttachmentLimits(perFile: Self.attachmentMaxBytes, perRequest: 600 << 10),
+            webhooks: Self.webhookSettings
         ), logger: logger).services()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         Task.detached { try await group.run() }
@@ -131,6 +132,12 @@ actor SliceStack {
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
+
+    /// Webhooks as the tests need them: receivers on loopback, a 1 s timeout, 3 attempts with
+    /// short waits, and a quick poll.
+    static let webhookSettings = WebhookSettings(
+        timeout: .seconds(1), maxAttempts: 3, retryBase: .milliseconds(100), retryCap: .seconds(1), concurrency: 8,
+        allowPrivateTargets: true, pollInterval: .milliseconds(200))
 
     /// Small attachment limits, so that the tests reach them: 256 KiB per file, 600 KiB per request.
     static let attachmentMaxBytes = 256 << 10
