@@ -18,6 +18,8 @@ import Store
 struct Notifier: Sendable {
     let database: Database
     let logger: Logger
+    /// Whether an SMTP server is configured: each notification then also queues an e-mail.
+    var mailEnabled = false
 
     /// The consumer's handler: runs in the consumer's transaction.
     func handle(_ message: AMQPMessage, on connection: PostgresConnection) async throws {
@@ -86,11 +88,15 @@ struct Notifier: Sendable {
                 "SELECT admin_id FROM tenantdesk_admins_with_roles(\(tenant), \(roles))", logger: logger).collect()
             for row in admins {
                 let admin = try row.decode(UUID.self)
-                try await connection.query("""
+                let inserted = try await connection.query("""
                     INSERT INTO notifications (id, tenant_id, recipient_id, kind, relationship_id, summary, detail, source_message_id)
                     VALUES (\(UUID()), \(tenant), \(admin), 'delegation_expiring', \(relationship), \(otherName), \(detail), \(source))
-                    ON CONFLICT (recipient_id, source_message_id, kind) DO NOTHING
-                    """, logger: logger)
+                    ON CONFLICT (recipient_id, source_message_id, kind) DO NOTHING RETURNING id
+                    """, logger: logger).collect()
+                if let id = try inserted.first?.decode(UUID.self) {
+                    try await mail(id, to: admin, in: tenant, kind: "delegation_expiring", number: nil, summary: otherName, detail: detail,
+                                   on: connection)
+                }
             }
         }
     }
@@ -110,82 +116,32 @@ struct Notifier: Sendable {
             let homes = try await connection.query("SELECT tenantdesk_admin_home(\(recipient))", logger: logger).collect()
             guard let home = try homes.first?.decode(UUID?.self) else { continue }
             try await database.bind(home, on: connection)
-            try await connection.query("""
+            let inserted = try await connection.query("""
                 INSERT INTO notifications (id, tenant_id, recipient_id, kind, request_id, request_tenant_id, request_number, summary, detail,
                                            source_message_id)
                 VALUES (\(UUID()), \(home), \(recipient), \(kind), \(request), \(requestTenant), \(number), \(summary), \(detail), \(source))
-                ON CONFLICT (recipient_id, source_message_id, kind) DO NOTHING
-                """, logger: logger)
+                ON CONFLICT (recipient_id, source_message_id, kind) DO NOTHING RETURNING id
+                """, logger: logger).collect()
+            if let id = try inserted.first?.decode(UUID.self) {
+                try await mail(id, to: recipient, in: home, kind: kind, number: number, summary: summary, detail: detail, on: connection)
+            }
         }
     }
-}
 
-/// The caller's own notification feed.
-struct NotificationFeed: Sendable {
-    let database: Database
-    let logger: Logger
-
-    func feed(_ request: NotificationsMethod.Request) async throws -> NotificationsMethod.Response {
-        guard let admin = UUID(uuidString: request.adminID), let tenant = UUID(uuidString: request.tenantID) else {
-            throw WorkerProblems.invalid("malformed principal")
-        }
-        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
-        guard request.markRead.count <= 200 else { throw WorkerProblems.invalid("at most 200 ids at once") }
-        let marks = try request.markRead.map { raw -> UUID in
-            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("ids: \(raw) is not a notification id") }
-            return id
-        }
-        var before: (Int64, UUID)?
-        if let cursor = request.before {
-            let parts = cursor.split(separator: "_", maxSplits: 1)
-            guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-                throw WorkerProblems.invalid("cursor is not one this list returned")
-            }
-            before = (micros, id)
-        }
-        return try await database.withTenantTransaction(tenant) { connection in
-            if request.markAllRead {
-                try await connection.query(
-                    "UPDATE notifications SET read_at = now() WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
-            } else if !marks.isEmpty {
-                try await connection.query("""
-                    UPDATE notifications SET read_at = now() WHERE recipient_id = \(admin) AND id = ANY(\(marks)) AND read_at IS NULL
-                    """, logger: logger)
-            }
-            var query = QueryBuilder("""
-                SELECT id, kind, request_id, request_tenant_id, relationship_id, request_number, summary, detail, created_at, read_at,
-                       (extract(epoch FROM created_at) * 1000000)::bigint FROM notifications
-                WHERE tenant_id = tenantdesk_current_tenant() AND recipient_id = 
-                """)
-            query.append("\(query.bind(admin))")
-            if request.unreadOnly { query.append(" AND read_at IS NULL") }
-            if let (micros, id) = before {
-                query.append(" AND ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(query.bind(micros)), \(query.bind(id)))")
-            }
-            query.append(" ORDER BY created_at DESC, id DESC LIMIT \(query.bind(request.limit + 1))")
-            var items: [NotificationView] = []
-            var more = false
-            var lastKey: String?
-            for try await (id, kind, requestID, requestTenant, relationship, number, summary, detail, created, read, micros)
-                in try await connection.query(query.query, logger: logger)
-                .decode((UUID, String, UUID?, UUID?, UUID?, Int?, String?, String?, Date, Date?, Int64).self)
-            {
-                if items.count == request.limit {
-                    more = true
-                    break
-                }
-                lastKey = "\(micros)_\(id.text)"
-                items.append(.init(
-                    id: id.text, kind: kind, requestID: requestID?.text, requestTenantID: requestTenant?.text,
-                    relationshipID: relationship?.text, requestNumber: number,
-                    summary: summary, detail: detail, createdAt: created, readAt: read))
-            }
-            let unread = try await connection.query(
-                "SELECT count(*)::int FROM notifications WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
-            var count = 0
-            for try await value in unread.decode(Int.self) { count = value }
-            let cursor = more ? lastKey : nil
-            return .init(items: items, unreadCount: count, nextCursor: cursor)
-        }
+    /// With e-mail configured, queues the notification's e-mail in the same transaction (the
+    /// recipient's home tenant is bound). An address that cannot be written safely gets none.
+    private func mail(
+        _ notification: UUID, to recipient: UUID, in home: UUID, kind: String, number: Int?, summary: String?, detail: String?,
+        on connection: PostgresConnection
+    ) async throws {
+        guard mailEnabled else { return }
+        let rows = try await connection.query("SELECT email, name FROM admins WHERE id = \(recipient)", logger: logger).collect()
+        guard let (email, name) = try rows.first?.decode((String, String).self), MailFormat.isAddress(email) else { return }
+        let text = MailFormat.notification(kind: kind, requestNumber: number, summary: summary, detail: detail, recipientName: name)
+        try await connection.query("""
+            INSERT INTO email_messages (id, tenant_id, recipient_id, notification_id, to_address, subject, body)
+            VALUES (\(UUID()), \(home), \(recipient), \(notification), \(email), \(text.subject), \(text.body))
+            ON CONFLICT (notification_id) DO NOTHING
+            """, logger: logger)
     }
 }

@@ -53,11 +53,15 @@ public struct WorkerApp: Sendable {
             services.append(AssignmentSweep(triage: triage, outbox: outbox, interval: configuration.assignmentSweepInterval, logger: logger))
         }
         if roles.contains(.notifications) {
-            let notifier = Notifier(database: database, logger: logger)
+            let notifier = Notifier(database: database, logger: logger, mailEnabled: configuration.mail != nil)
+            let mails = WakeSignal()
             services.append(EventConsumer(
                 name: "notifications", queue: WorkQueue.notifications, connection: connection, database: database,
-                prefetch: prefetch, logger: logger
+                prefetch: prefetch, logger: logger, afterCommit: { mails.wake() }
             ) { message, tx in try await notifier.handle(message, on: tx) })
+            if let mail = configuration.mail {
+                services.append(MailSender(database: database, settings: mail, signal: mails, logger: logger))
+            }
         }
         if roles.contains(.webhooks) {
             let fanout = WebhookFanout(database: database, logger: logger)

@@ -1,4 +1,5 @@
 import AMQP
+import Domain
 import Foundation
 import Settings
 import Store
@@ -21,6 +22,7 @@ import Store
 /// - `TD_ASSIGNMENT_SWEEP_SECONDS`: how often unassigned requests are offered again, 1–3600
 ///   (default 60).
 /// - `TD_WEBHOOK_*`: webhook deliveries (see `WebhookSettings`).
+/// - `TD_SMTP_*`: e-mail of notifications (see `mail(_:)`).
 /// - `TD_LOG_LEVEL`.
 public struct WorkerConfiguration: Sendable {
     public var amqp: AMQPConfiguration
@@ -33,12 +35,15 @@ public struct WorkerConfiguration: Sendable {
     public var slaInterval: Duration
     public var assignmentSweepInterval: Duration
     public var webhooks: WebhookSettings
+    /// The SMTP server notifications are also e-mailed through; nil: no e-mail.
+    public var mail: SMTPSettings?
 
     public init(
         amqp: AMQPConfiguration, database: DatabaseConfiguration, rpcConcurrency: Int = 32,
         housekeepingInterval: Duration = .seconds(600), attachmentLimits: AttachmentLimits = AttachmentLimits(),
         roles: Set<WorkerRole> = Set(WorkerRole.allCases), consumerPrefetch: Int = 16, slaInterval: Duration = .seconds(15),
-        assignmentSweepInterval: Duration = .seconds(60), webhooks: WebhookSettings = WebhookSettings()
+        assignmentSweepInterval: Duration = .seconds(60), webhooks: WebhookSettings = WebhookSettings(),
+        mail: SMTPSettings? = nil
     ) {
         self.amqp = amqp
         self.database = database
@@ -50,6 +55,7 @@ public struct WorkerConfiguration: Sendable {
         self.slaInterval = slaInterval
         self.assignmentSweepInterval = assignmentSweepInterval
         self.webhooks = webhooks
+        self.mail = mail
     }
 
     public init(environment: Environment) throws(ConfigurationError) {
@@ -66,7 +72,30 @@ public struct WorkerConfiguration: Sendable {
             consumerPrefetch: try environment.int("TD_CONSUMER_PREFETCH", default: 16, in: 1...256),
             slaInterval: .seconds(try environment.int("TD_SLA_INTERVAL_SECONDS", default: 15, in: 1...3600)),
             assignmentSweepInterval: .seconds(try environment.int("TD_ASSIGNMENT_SWEEP_SECONDS", default: 60, in: 1...3600)),
-            webhooks: try WebhookSettings(environment: environment))
+            webhooks: try WebhookSettings(environment: environment),
+            mail: try Self.mail(environment))
+    }
+}
+
+extension WorkerConfiguration {
+    /// `TD_SMTP_URL` (never echoed: it may hold a password), `TD_SMTP_FROM`,
+    /// `TD_SMTP_TIMEOUT_SECONDS` (1–300, default 30) and `TD_SMTP_MAX_ATTEMPTS` (1–20, default 8).
+    static func mail(_ environment: Environment) throws(ConfigurationError) -> SMTPSettings? {
+        let url = environment.string("TD_SMTP_URL", default: "")
+        guard !url.isEmpty else { return nil }
+        let from = environment.string("TD_SMTP_FROM", default: "")
+        guard !from.isEmpty, !from.contains("\r"), !from.contains("\n") else {
+            throw ConfigurationError(key: "TD_SMTP_FROM", problem: "is required with TD_SMTP_URL, e.g. \"TenantDesk <support@example.com>\"")
+        }
+        guard var settings = SMTPSettings(url: url, from: from) else {
+            throw ConfigurationError(key: "TD_SMTP_URL", problem: "must be smtp://[user:password@]host[:port] or smtps://…")
+        }
+        guard MailFormat.isAddress(settings.envelopeFrom) else {
+            throw ConfigurationError(key: "TD_SMTP_FROM", problem: "must hold an address, e.g. \"TenantDesk <support@example.com>\"")
+        }
+        settings.timeout = .seconds(try environment.int("TD_SMTP_TIMEOUT_SECONDS", default: 30, in: 1...300))
+        settings.maxAttempts = try environment.int("TD_SMTP_MAX_ATTEMPTS", default: 8, in: 1...20)
+        return settings
     }
 }
 

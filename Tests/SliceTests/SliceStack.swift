@@ -21,6 +21,8 @@ actor SliceStack {
     struct Environment: Sendable {
         var owner: DatabaseConfiguration
         var amqp: AMQPConfiguration
+        /// The SMTP server the shared worker e-mails notifications through (nil in a prepared stack).
+        var smtp: SMTPSink? = nil
     }
 
     private var starting: Task<Environment, any Error>?
@@ -83,6 +85,7 @@ actor SliceStack {
 
     private static func launch() async throws -> Environment {
         let prepared = try await prepare()
+        let sink = try await SMTPSink.start()
         let amqp = prepared.environment.amqp
         let app = prepared.app
         let logger = Self.logger
@@ -93,12 +96,17 @@ actor SliceStack {
         services += try RoleServiceApp(configuration: roles, logger: logger).services()
         services += try WorkerApp(configuration: WorkerConfiguration(
             amqp: amqp, database: app, attachmentLimits: AttachmentLimits(perFile: Self.attachmentMaxBytes, perRequest: 600 << 10),
-            webhooks: Self.webhookSettings
+            webhooks: Self.webhookSettings,
+            mail: SMTPSettings(
+                host: "127.0.0.1", port: sink.port, from: "TenantDesk Tests <desk@slice.tenantdesk.test>", timeout: .seconds(5),
+                maxAttempts: 3, retryBase: .milliseconds(200), pollInterval: .milliseconds(200))
         ), logger: logger).services()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         Task.detached { try await group.run() }
 
-        return prepared.environment
+        var environment = prepared.environment
+        environment.smtp = sink
+        return environment
     }
 
     /// Creates vhost `name` on the test broker with full permissions for `user`.

@@ -9,7 +9,8 @@ import PostgresNIO
 import Store
 import Testing
 
-/// Helpers of the worker tests: requests in a language no other test uses (so their routing rule
+/// Helpers of the worker tests (languages taken: fr, it, ko, nl, pt, es; en and ja go to the
+/// default queues): requests in a language no other test uses (so their routing rule
 /// and queue stay private to one test), direct database access, and waiting for consumers.
 enum WorkerTestSupport {
     /// Submits a billing request in `language` for tenant c1; returns its id.

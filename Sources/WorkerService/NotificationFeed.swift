@@ -1,0 +1,75 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+
+/// The caller's own notification feed.
+struct NotificationFeed: Sendable {
+    let database: Database
+    let logger: Logger
+
+    func feed(_ request: NotificationsMethod.Request) async throws -> NotificationsMethod.Response {
+        guard let admin = UUID(uuidString: request.adminID), let tenant = UUID(uuidString: request.tenantID) else {
+            throw WorkerProblems.invalid("malformed principal")
+        }
+        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
+        guard request.markRead.count <= 200 else { throw WorkerProblems.invalid("at most 200 ids at once") }
+        let marks = try request.markRead.map { raw -> UUID in
+            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("ids: \(raw) is not a notification id") }
+            return id
+        }
+        var before: (Int64, UUID)?
+        if let cursor = request.before {
+            let parts = cursor.split(separator: "_", maxSplits: 1)
+            guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+                throw WorkerProblems.invalid("cursor is not one this list returned")
+            }
+            before = (micros, id)
+        }
+        return try await database.withTenantTransaction(tenant) { connection in
+            if request.markAllRead {
+                try await connection.query(
+                    "UPDATE notifications SET read_at = now() WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
+            } else if !marks.isEmpty {
+                try await connection.query("""
+                    UPDATE notifications SET read_at = now() WHERE recipient_id = \(admin) AND id = ANY(\(marks)) AND read_at IS NULL
+                    """, logger: logger)
+            }
+            var query = QueryBuilder("""
+                SELECT id, kind, request_id, request_tenant_id, relationship_id, request_number, summary, detail, created_at, read_at,
+                       (extract(epoch FROM created_at) * 1000000)::bigint FROM notifications
+                WHERE tenant_id = tenantdesk_current_tenant() AND recipient_id = 
+                """)
+            query.append("\(query.bind(admin))")
+            if request.unreadOnly { query.append(" AND read_at IS NULL") }
+            if let (micros, id) = before {
+                query.append(" AND ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(query.bind(micros)), \(query.bind(id)))")
+            }
+            query.append(" ORDER BY created_at DESC, id DESC LIMIT \(query.bind(request.limit + 1))")
+            var items: [NotificationView] = []
+            var more = false
+            var lastKey: String?
+            for try await (id, kind, requestID, requestTenant, relationship, number, summary, detail, created, read, micros)
+                in try await connection.query(query.query, logger: logger)
+                .decode((UUID, String, UUID?, UUID?, UUID?, Int?, String?, String?, Date, Date?, Int64).self)
+            {
+                if items.count == request.limit {
+                    more = true
+                    break
+                }
+                lastKey = "\(micros)_\(id.text)"
+                items.append(.init(
+                    id: id.text, kind: kind, requestID: requestID?.text, requestTenantID: requestTenant?.text,
+                    relationshipID: relationship?.text, requestNumber: number,
+                    summary: summary, detail: detail, createdAt: created, readAt: read))
+            }
+            let unread = try await connection.query(
+                "SELECT count(*)::int FROM notifications WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
+            var count = 0
+            for try await value in unread.decode(Int.self) { count = value }
+            let cursor = more ? lastKey : nil
+            return .init(items: items, unreadCount: count, nextCursor: cursor)
+        }
+    }
+}
