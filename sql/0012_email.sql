@@ -51,3 +51,25 @@ REVOKE ALL ON FUNCTION tenantdesk_claim_email_messages(timestamptz, integer, int
 
 GRANT EXECUTE ON FUNCTION tenantdesk_claim_email_messages(timestamptz, integer, integer) TO tenantdesk_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON email_messages TO tenantdesk_app;
+
+-- Housekeeping: e-mails sent or given up, and webhook deliveries that succeeded, are kept 30
+-- days; dead webhook deliveries 90 days (someone may still redeliver them).
+CREATE FUNCTION tenantdesk_purge_deliveries(at timestamptz) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = public, pg_temp
+    AS $$
+DECLARE
+    mails bigint;
+    hooks bigint;
+BEGIN
+    DELETE FROM email_messages WHERE status IN ('sent', 'dead') AND created_at < at - interval '30 days';
+    GET DIAGNOSTICS mails = ROW_COUNT;
+    DELETE FROM webhook_deliveries
+    WHERE (status = 'succeeded' AND created_at < at - interval '30 days')
+       OR (status = 'dead' AND created_at < at - interval '90 days');
+    GET DIAGNOSTICS hooks = ROW_COUNT;
+    RETURN mails + hooks;
+END
+$$;
+REVOKE ALL ON FUNCTION tenantdesk_purge_deliveries(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantdesk_purge_deliveries(timestamptz) TO tenantdesk_app;

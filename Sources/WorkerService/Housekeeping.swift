@@ -4,7 +4,8 @@ import PostgresNIO
 import ServiceLifecycle
 import Store
 
-/// Deletes drafts past their expiry and idempotency keys older than 24 hours, every
+/// Deletes drafts past their expiry, idempotency keys older than 24 hours, handled message ids
+/// after 7 days, and old e-mails and webhook deliveries, every
 /// `interval`, across tenants (`tenantdesk_purge_expired`). Several workers may run it: each
 /// deletion is idempotent. A graceful shutdown cancels a purge in progress (it rolls back and
 /// is done again later), so a worker whose database is unreachable still stops at once.
@@ -17,9 +18,11 @@ struct Housekeeping: Service {
         try? await Periodic.run(every: interval, logger: logger, label: "housekeeping") {
             let (drafts, keys) = try await purge(at: Date())
             let consumed = try await purgeConsumed(at: Date())
-            if drafts + keys + consumed > 0 {
+            let deliveries = try await purgeDeliveries(at: Date())
+            if drafts + keys + consumed + deliveries > 0 {
                 logger.info("housekeeping", metadata: [
                     "drafts": "\(drafts)", "idempotency_keys": "\(keys)", "consumed_message_ids": "\(consumed)",
+                    "deliveries": "\(deliveries)",
                 ])
             }
         }
@@ -28,6 +31,14 @@ struct Housekeeping: Service {
     /// Forgets handled message ids older than 7 days; returns how many.
     func purgeConsumed(at date: Date) async throws -> Int {
         let rows = try await database.client.query("SELECT tenantdesk_purge_consumed(\(date))", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    /// Forgets sent e-mails and succeeded webhook deliveries after 30 days, dead webhook
+    /// deliveries after 90; returns how many.
+    func purgeDeliveries(at date: Date) async throws -> Int {
+        let rows = try await database.client.query("SELECT tenantdesk_purge_deliveries(\(date))", logger: logger)
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }

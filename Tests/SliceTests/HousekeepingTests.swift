@@ -57,4 +57,34 @@ struct HousekeepingTests {
             #expect(try await api.send(.get, "\(base)/requests/\(try live.string("id"))", token: w.ta1Token).status == 404)
         }
     }
+
+    @Test("sent e-mails go after 30 days, pending ones stay")
+    func oldMail() async throws {
+        let environment = try await SliceStack.shared.start()
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let (old, waiting) = ("old-\(suffix)@slice.tenantdesk.test", "waiting-\(suffix)@slice.tenantdesk.test")
+        try await WorkerTestSupport.owner(environment) { db in
+            let tenant = try await db.client.query("SELECT id FROM tenants WHERE kind = 'vendor'").collect().first?.decode(UUID.self)
+            for (address, status) in [(old, "sent"), (waiting, "retrying")] {
+                try await db.client.query("""
+                    INSERT INTO email_messages (id, tenant_id, recipient_id, notification_id, to_address, subject, body, status, created_at,
+                                                next_attempt_at)
+                    VALUES (\(UUID()), \(tenant), \(UUID()), \(UUID()), \(address), 'Old', 'Old', \(status), now() - interval '31 days',
+                            now() + interval '1 day')
+                    """)
+            }
+        }
+        var app = environment.owner
+        app.user = "tenantdesk_app"
+        app.password = "tenantdesk_app"
+        // (The shared worker's own housekeeping round may have been first.)
+        _ = try await Database.with(app, logger: SliceStack.logger) { database in
+            try await Housekeeping(database: database, interval: .seconds(60), logger: SliceStack.logger).purgeDeliveries(at: Date())
+        }
+        let left = try await WorkerTestSupport.owner(environment) { db in
+            try await db.client.query("SELECT to_address FROM email_messages WHERE to_address IN (\(old), \(waiting))")
+                .collect().map { try $0.decode(String.self) }
+        }
+        #expect(left == [waiting])
+    }
 }
