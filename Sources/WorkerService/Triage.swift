@@ -56,26 +56,36 @@ struct Triage: Sendable {
             on: connection, logger: logger)
     }
 
-    /// Offers unassigned, triaged requests again (severity A first, then by due time); returns
-    /// how many were assigned.
-    func sweep(limit: Int = 100) async throws -> Int {
-        let rows = try await database.client.query(
-            "SELECT request_id, tenant_id FROM tenantdesk_unassigned_requests(\(limit)::int)", logger: logger)
-        var due: [(UUID, UUID)] = []
-        for try await pair in rows.decode((UUID, UUID).self) { due.append(pair) }
+    /// Offers unassigned, triaged requests again (severity A first, then by due time), page by
+    /// page, at most `maxPages × pageSize` a round, so that requests nobody can take do not hide
+    /// those behind them; returns how many were assigned.
+    func sweep(pageSize: Int = 100, maxPages: Int = 20) async throws -> Int {
         var assigned = 0
-        for (requestID, tenantID) in due {
-            let done = try await database.withTransaction { connection -> Bool in
-                try await database.bindForSupport(tenantID, on: connection)
-                guard let record = try await Self.lock(requestID, skipLocked: true, on: connection, logger: logger),
-                      record.record.assignedTo == nil, record.record.status.isUnresolved, let queue = record.record.queue
-                else { return false }
-                if case .assign = try await assigner.assign(record.record, queue: queue, on: connection) { return true }
-                return false
-            }
-            if done { assigned += 1 }
+        var after: (severity: String, due: Date, id: UUID)?
+        for _ in 0..<maxPages {
+            let rows = try await database.client.query("""
+                SELECT request_id, tenant_id, severity, due_at
+                FROM tenantdesk_unassigned_requests_after(\(pageSize)::int, \(after?.severity), \(after?.due), \(after?.id))
+                """, logger: logger)
+            var page: [(UUID, UUID, String, Date)] = []
+            for try await row in rows.decode((UUID, UUID, String, Date).self) { page.append(row) }
+            for (requestID, tenantID, _, _) in page where try await offer(requestID, tenantID) { assigned += 1 }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = (last.2, last.3, last.0)
         }
         return assigned
+    }
+
+    /// Offers one waiting request to its queue again; true when it was assigned.
+    private func offer(_ requestID: UUID, _ tenantID: UUID) async throws -> Bool {
+        try await database.withTransaction { connection -> Bool in
+            try await database.bindForSupport(tenantID, on: connection)
+            guard let record = try await Self.lock(requestID, skipLocked: true, on: connection, logger: logger),
+                  record.record.assignedTo == nil, record.record.status.isUnresolved, let queue = record.record.queue
+            else { return false }
+            if case .assign = try await assigner.assign(record.record, queue: queue, on: connection) { return true }
+            return false
+        }
     }
 
     struct Locked {

@@ -130,7 +130,7 @@ struct TriageTests {
                 var total = 0
                 // Other tests' waiting requests may come first; sweep until ours are done.
                 for _ in 0..<20 {
-                    total += try await Triage(database: database, logger: SliceStack.logger).sweep(limit: 1000)
+                    total += try await Triage(database: database, logger: SliceStack.logger).sweep(pageSize: 1000)
                     if try await WorkerTestSupport.timelineCounts("assigned", of: [low, high], environment: environment).count == 2 { break }
                 }
                 return total
@@ -143,6 +143,36 @@ struct TriageTests {
                     """).collect().map { try $0.decode(UUID.self) }
             }
             #expect(order == [high, low], "severity A is assigned first")
+        }
+    }
+
+    @Test("the sweep reaches requests behind a full page of ones nobody can take")
+    func sweepPages() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            _ = try await WorkerTestSupport.privateQueue(language: "de", environment: environment)
+            let later = try await WorkerTestSupport.privateQueue(language: "zh-hans", environment: environment)
+            // Three severity-A requests nobody speaks German for, then a C request that becomes assignable.
+            var stuck: [UUID] = []
+            for _ in 0..<3 { stuck.append(try await WorkerTestSupport.submit(api, w, language: "de", severity: "A")) }
+            let behind = try await WorkerTestSupport.submit(api, w, language: "zh-hans", severity: "C")
+            #expect(try await WorkerTestSupport.eventually {
+                try await WorkerTestSupport.timelineCounts("unassigned", of: stuck + [behind], environment: environment).count == 4
+            })
+            let mei = try await api.createAdmin(
+                w.operatorToken, tenant: w.vendor, Member("Mei", "support_engineer", String(UUID().uuidString.prefix(6)).lowercased()))
+            try await WorkerTestSupport.addMember(mei, to: later, languages: ["zh-hans"], environment: environment)
+            let database = Database(configuration: WorkerTestSupport.app(environment), logger: SliceStack.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.client.run() }
+                defer { group.cancelAll() }
+                // Pages of two: the German ones fill the first page (with other tests' waiting requests).
+                _ = try await Triage(database: database, logger: SliceStack.logger).sweep(pageSize: 2, maxPages: 10_000)
+            }
+            #expect(try await WorkerTestSupport.timelineCounts("assigned", of: [behind], environment: environment)[behind] == 1)
+            #expect(try await WorkerTestSupport.timelineCounts("assigned", of: stuck, environment: environment).isEmpty)
         }
     }
 }

@@ -9,7 +9,7 @@ import PostgresNIO
 import Store
 import Testing
 
-/// Helpers of the worker tests (languages taken: fr, it, ko, nl, pt, es; en and ja go to the
+/// Helpers of the worker tests (languages taken: de, es, fr, it, ko, nl, pt, zh-hans; en and ja go to the
 /// default queues): requests in a language no other test uses (so their routing rule
 /// and queue stay private to one test), direct database access, and waiting for consumers.
 enum WorkerTestSupport {
