@@ -16,7 +16,7 @@ let package = Package(
         .executable(name: "tenantdesk-admin", targets: ["AdminCLI"]),
         .executable(name: "tenantdesk-bench-amqp", targets: ["AMQPBench"]),
         .executable(name: "tenantdesk-bench-authz", targets: ["AuthzBench"]),
-        .executable(name: "tenantdesk-bench-submit", targets: ["SubmitBench"]),
+        .executable(name: "tenantdesk-bench-http", targets: ["HTTPBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -174,14 +174,14 @@ let package = Package(
         ),
 
         .executableTarget(
-            name: "SubmitBench",
+            name: "HTTPBench",
             dependencies: [
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            path: "bench/SubmitBench",
+            path: "bench/HTTPBench",
             swiftSettings: swiftSettings
         ),
 

@@ -12,7 +12,10 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "tenantdesk-admin",
         abstract: "Operate a TenantDesk installation.",
         discussion: "Connects to PostgreSQL as the schema owner given by TD_DATABASE_OWNER_URL.",
-        subcommands: [MigrateCommand.self, BootstrapOperatorCommand.self, SeedDemoCommand.self, PhoneNumbersCommand.self, SigningKeysCommand.self, DeadLettersCommand.self])
+        subcommands: [
+            MigrateCommand.self, BootstrapOperatorCommand.self, SeedDemoCommand.self, PhoneNumbersCommand.self, SigningKeysCommand.self,
+            DeadLettersCommand.self, TenantsCommand.self, AdminsCommand.self,
+        ])
 }
 
 /// Options every subcommand shares.

@@ -5,20 +5,21 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads a password from `TD_BOOTSTRAP_PASSWORD`, a file, or a terminal prompt without echo.
+/// Reads a password from a file, an environment variable (`TD_BOOTSTRAP_PASSWORD` unless told
+/// otherwise), or a terminal prompt without echo.
 enum PasswordSource {
-    static func read(file: String?) throws -> String {
+    static func read(file: String?, variable: String = "TD_BOOTSTRAP_PASSWORD") throws -> String {
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ValidationError("cannot read the password file \(file)")
             }
             return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
         }
-        if let value = ProcessInfo.processInfo.environment["TD_BOOTSTRAP_PASSWORD"], !value.isEmpty {
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty {
             return value
         }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError("no password: set TD_BOOTSTRAP_PASSWORD, pass --password-file, or run in a terminal")
+            throw ValidationError("no password: set \(variable), pass --password-file, or run in a terminal")
         }
         let first = prompt("Password: ")
         let second = prompt("Repeat password: ")

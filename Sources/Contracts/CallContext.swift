@@ -67,6 +67,9 @@ public enum RoleEvent {
     /// Partner relationship lifecycle: `delegation.requested`, `.approved`, `.rejected`,
     /// `.terminated`, and `.expiring` (30, 7 and 1 days before the end).
     public static let delegationPrefix = "delegation."
+    /// A signing key was added or retired (`tenantdesk-admin signing-keys`): gateways fetch the
+    /// verification keys again at once, so a retired key's tokens stop verifying within seconds.
+    public static let signingKeysChanged = "signing_keys.changed"
 }
 
 /// Body of `authz.changed`.

@@ -32,14 +32,20 @@ public final class AuthorizationCache: Service, Sendable {
     private let ttl: Duration
     private let queue: String
     private let logger: Logger
+    private let keysChanged: @Sendable () async -> Void
     static let maximumEntries = 100_000
 
-    public init(rpc: RPCClient, connection: AMQPConnection, ttl: Duration, queue: String, logger: Logger) {
+    /// `keysChanged` runs when `signing_keys.changed` arrives on the same queue.
+    public init(
+        rpc: RPCClient, connection: AMQPConnection, ttl: Duration, queue: String, logger: Logger,
+        keysChanged: @escaping @Sendable () async -> Void = {}
+    ) {
         self.rpc = rpc
         self.connection = connection
         self.ttl = ttl
         self.queue = queue
         self.logger = logger
+        self.keysChanged = keysChanged
     }
 
     /// The queue of one gateway: exclusive to its connection, deleted with it, bound to the
@@ -47,7 +53,10 @@ public final class AuthorizationCache: Service, Sendable {
     public static func topology(queue: String) -> AMQPTopology {
         AMQPTopology(
             queues: [.init(name: queue, durable: false, exclusive: true, autoDelete: true)],
-            bindings: [.init(queue: queue, exchange: ExchangeName.events, routingKey: RoleEvent.authorizationChanged)])
+            bindings: [
+                .init(queue: queue, exchange: ExchangeName.events, routingKey: RoleEvent.authorizationChanged),
+                .init(queue: queue, exchange: ExchangeName.events, routingKey: RoleEvent.signingKeysChanged),
+            ])
     }
 
     /// The decision, from the cache when fresh, else from the role service.
@@ -95,7 +104,11 @@ public final class AuthorizationCache: Service, Sendable {
         let consumer = connection.consume(queue: queue, prefetch: 64)
         try await withGracefulShutdownHandler {
             for try await delivery in consumer {
-                invalidateAll()
+                if delivery.message.routingKey == RoleEvent.signingKeysChanged {
+                    await keysChanged()
+                } else {
+                    invalidateAll()
+                }
                 delivery.ack()
             }
         } onGracefulShutdown: {

@@ -25,7 +25,8 @@ public struct Gateway: Sendable {
         let rpc = RPCClient(connection: connection, timeout: configuration.rpcTimeout)
         let keyRing = KeyRing(rpc: rpc, logger: logger)
         let decisions = AuthorizationCache(
-            rpc: rpc, connection: connection, ttl: configuration.authorizationCacheTTL, queue: eventQueue, logger: logger)
+            rpc: rpc, connection: connection, ttl: configuration.authorizationCacheTTL, queue: eventQueue, logger: logger,
+            keysChanged: { await keyRing.refresh() })
         let router = try buildRouter(connection: connection, rpc: rpc, keyRing: keyRing, decisions: decisions)
         var app = Application(
             router: router,
@@ -39,7 +40,7 @@ public struct Gateway: Sendable {
         connection: AMQPConnection, rpc: RPCClient, keyRing: KeyRing, decisions: AuthorizationCache
     ) throws -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
-        router.middlewares.add(ProblemMiddleware(logger: logger))
+        router.middlewares.add(ProblemMiddleware(logger: logger, trustedProxies: configuration.trustedProxies))
         // Credentials first: nobody without a valid token gets a body read, attachments included.
         router.middlewares.add(AuthenticationMiddleware(keyRing: keyRing))
         router.middlewares.add(RequestLimitsMiddleware(

@@ -1,3 +1,4 @@
+import Domain
 import AMQP
 import Settings
 
@@ -10,6 +11,8 @@ import Settings
 /// - `TD_AUTHZ_CACHE_MS`: how long an authorization decision is reused, 0–60000 (default 10000;
 ///   0 disables the cache). Changes invalidate it sooner, through events.
 /// - `TD_AMQP_URL`, `TD_AMQP_HEARTBEAT`: RabbitMQ. The gateway holds no database credentials.
+/// - `TD_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of reverse proxies whose
+///   `X-Forwarded-For` names the client (default none: the TCP peer is the client).
 /// - `TD_LOG_LEVEL`.
 public struct GatewayConfiguration: Sendable {
     public var host: String
@@ -20,6 +23,9 @@ public struct GatewayConfiguration: Sendable {
     public var amqp: AMQPConfiguration
     public var authorizationCacheTTL: Duration = .seconds(10)
     public var attachmentMaxBytes: Int = 25 << 20
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TD_TRUSTED_PROXIES`); empty: the
+    /// TCP peer is the client.
+    public var trustedProxies: [ClientAddress.Range] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20,
@@ -42,5 +48,10 @@ public struct GatewayConfiguration: Sendable {
             amqp: try environment.amqp(connectionName: "tenantdesk-gateway"))
         authorizationCacheTTL = .milliseconds(try environment.int("TD_AUTHZ_CACHE_MS", default: 10_000, in: 0...60_000))
         attachmentMaxBytes = try environment.int("TD_ATTACHMENT_MAX_BYTES", default: 25 << 20, in: 1024...(90 << 20))
+        switch ClientAddress.ranges(environment.string("TD_TRUSTED_PROXIES", default: "")) {
+        case .success(let ranges): trustedProxies = ranges
+        case .failure(let malformed):
+            throw ConfigurationError(key: "TD_TRUSTED_PROXIES", problem: "has \"\(malformed.entry)\", not an address or CIDR range (e.g. 10.0.0.0/8, ::1)")
+        }
     }
 }

@@ -8,11 +8,17 @@ import OpenAPIRuntime
 /// into a problem+json response. Client mistakes never become a 500.
 struct ProblemMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let logger: Logger
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    var trustedProxies: [ClientAddress.Range] = []
+
+    static var forwardedFor: HTTPField.Name { HTTPField.Name("X-Forwarded-For") ?? .via }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.requestID(from: request)
         do {
-            let info = RequestInfo(id: requestID, sourceAddress: context.remoteAddress?.ipAddress)
+            let client = ClientAddress.client(
+                peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: Self.forwardedFor], trusted: trustedProxies)
+            let info = RequestInfo(id: requestID, sourceAddress: client)
             var response = try await RequestInfo.$current.withValue(info) {
                 try await next(request, context)
             }

@@ -28,6 +28,7 @@ public struct RoleServiceApp: Sendable {
             database.client, connection,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
             ReminderJob(database: database, outbox: outbox, interval: configuration.reminderInterval, logger: logger),
+            CredentialSweep(database: database, interval: .seconds(3600), logger: logger),
             RolesRPCService(configuration: configuration, database: database, connection: connection, outbox: outbox, logger: logger),
         ]
     }

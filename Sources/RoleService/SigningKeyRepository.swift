@@ -1,6 +1,8 @@
+import Contracts
 import Crypto
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 import Store
 import Tokens
@@ -44,22 +46,35 @@ public struct SigningKeyRepository: Sendable {
     /// minute); the older keys keep verifying until retired.
     public func rotate() async throws -> String {
         let key = SigningKey()
-        try await database.client.query("""
-            INSERT INTO signing_keys (kid, private_key, public_key)
-            VALUES (\(key.kid), \(Data(key.privateKey.rawRepresentation)), \(Data(key.privateKey.publicKey.rawRepresentation)))
-            """, logger: database.logger)
+        try await database.withTransaction { connection in
+            try await connection.query("""
+                INSERT INTO signing_keys (kid, private_key, public_key)
+                VALUES (\(key.kid), \(Data(key.privateKey.rawRepresentation)), \(Data(key.privateKey.publicKey.rawRepresentation)))
+                """, logger: database.logger)
+            try await Self.announce(on: connection, logger: database.logger)
+        }
         return key.kid
     }
 
-    /// Retires a key: tokens it signed stop verifying at the gateways' next key refresh. The
+    /// `signing_keys.changed` through the outbox, which a running role service publishes
+    /// within a second; gateways then fetch the keys again.
+    static func announce(on connection: PostgresConnection, logger: Logger) async throws {
+        try await Outbox.enqueue(RoleEvent.signingKeysChanged, EmptyResponse(), on: connection, logger: logger)
+    }
+
+    /// Retires a key: tokens it signed stop verifying within seconds (gateways fetch the keys
+    /// again on `signing_keys.changed`, and at the latest at their five-minute refresh). The
     /// newest key cannot be retired (rotate first). Returns whether a key was retired.
     public func retire(kid: String) async throws -> Bool {
         let keys = try await load()
         guard keys.first?.kid != kid else { throw RetireNewest() }
-        let rows = try await database.client.query(
-            "UPDATE signing_keys SET retired_at = now() WHERE kid = \(kid) AND retired_at IS NULL RETURNING kid",
-            logger: database.logger).collect()
-        return !rows.isEmpty
+        return try await database.withTransaction { connection in
+            let rows = try await connection.query(
+                "UPDATE signing_keys SET retired_at = now() WHERE kid = \(kid) AND retired_at IS NULL RETURNING kid",
+                logger: database.logger).collect()
+            if !rows.isEmpty { try await Self.announce(on: connection, logger: database.logger) }
+            return !rows.isEmpty
+        }
     }
 
     /// The newest key signs; rotate before retiring it.

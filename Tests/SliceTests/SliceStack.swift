@@ -109,6 +109,23 @@ actor SliceStack {
         return environment
     }
 
+    /// Runs a role service and an RPC-only worker for a prepared stack in this process while
+    /// `body` runs (a stack of its own, for tests that change what every caller depends on).
+    static func running(_ prepared: Prepared, _ body: @Sendable (Environment) async throws -> Void) async throws {
+        var roles = RolesConfiguration(amqp: prepared.environment.amqp, database: prepared.app, bcryptCost: 4)
+        roles.signingKeyReloadInterval = .milliseconds(500)
+        roles.signingKeyGrace = .seconds(1)
+        var services = try RoleServiceApp(configuration: roles, logger: logger).services()
+        services += try WorkerApp(configuration: WorkerConfiguration(
+            amqp: prepared.environment.amqp, database: prepared.app, roles: [.rpc]), logger: logger).services()
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            try await body(prepared.environment)
+        }
+    }
+
     /// Creates vhost `name` on the test broker with full permissions for `user`.
     static func createVirtualHost(_ name: String, user: String) async throws -> String {
         try await rabbitmqctl("add_vhost", name)

@@ -95,4 +95,33 @@ struct KeyRotationTests {
             #expect(try await api.send(.get, "/v1/me", token: before).status == 200)
         }
     }
+
+    @Test("a retired key's tokens stop verifying within seconds, not at the gateways' next five-minute refresh")
+    func retirement() async throws {
+        let prepared = try await SliceStack.prepare(prefix: "td_keys")
+        try await SliceStack.running(prepared) { environment in
+            try await withGateway(environment: environment) { client in
+                let api = API(client: client)
+                let old = try await api.login(SliceStack.operatorEmail, SliceStack.operatorPassword).access
+                let oldKid = try #require(TokenVerifier.unverifiedKeyID(of: old))
+                let newKid = try await Database.with(environment.owner, logger: SliceStack.logger) { database in
+                    try await SigningKeyRepository(database: database).rotate()
+                }
+                // The role service signs with the new key once it has reloaded.
+                #expect(try await WorkerTestSupport.eventually(timeout: .seconds(10)) {
+                    TokenVerifier.unverifiedKeyID(of: try await api.login(SliceStack.operatorEmail, SliceStack.operatorPassword).access) == newKid
+                })
+                #expect(try await api.send(.get, "/v1/me", token: old).status == 200)
+                let retired = try await Database.with(environment.owner, logger: SliceStack.logger) { database in
+                    try await SigningKeyRepository(database: database).retire(kid: oldKid)
+                }
+                #expect(retired)
+                #expect(try await WorkerTestSupport.eventually(timeout: .seconds(10)) {
+                    try await api.send(.get, "/v1/me", token: old).status == 401
+                }, "the gateway still accepted the retired key's token")
+                let fresh = try await api.login(SliceStack.operatorEmail, SliceStack.operatorPassword).access
+                #expect(try await api.send(.get, "/v1/me", token: fresh).status == 200)
+            }
+        }
+    }
 }

@@ -3,12 +3,17 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 
-/// tenantdesk-bench-submit: files service requests through a running gateway (draft, then
-/// submit: HTTP → gateway → role service decision → worker → PostgreSQL → reply) in a closed
-/// loop at each client count, then in an open loop at a fixed rate; prints one figure per line.
+/// tenantdesk-bench-http: HTTP load through a running gateway, in a closed loop at each client
+/// count, then in an open loop at a fixed rate; prints one figure per line. Scenarios:
+/// - `submit`: files service requests (draft, then submit: HTTP → gateway → role service
+///   decision → worker → PostgreSQL → reply);
+/// - `list`: reads the caller's tenant's request list (the default view: unresolved, newest
+///   first, 50 a page, with the counts per status).
 ///
-///   tenantdesk-bench-submit --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R]
+///   tenantdesk-bench-http --scenario submit|list --port P --email E --password W [--clients 8,32,64]
+///                         [--seconds 10] [--rate R]
 struct Options {
+    var scenario = "submit"
     var host = "127.0.0.1"
     var port = 8080
     var email = ""
@@ -22,6 +27,7 @@ struct Options {
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
             switch flag {
+            case "--scenario": scenario = value
             case "--host": host = value
             case "--port": port = Int(value) ?? 0
             case "--email": email = value
@@ -32,8 +38,9 @@ struct Options {
             default: throw BenchError("unknown option \(flag)")
             }
         }
-        guard port > 0, !email.isEmpty, !password.isEmpty, !clients.isEmpty, seconds > 0 else {
-            throw BenchError("usage: tenantdesk-bench-submit --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R]")
+        guard ["submit", "list"].contains(scenario), port > 0, !email.isEmpty, !password.isEmpty, !clients.isEmpty, seconds > 0 else {
+            throw BenchError(
+                "usage: tenantdesk-bench-http --scenario submit|list --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R]")
         }
     }
 }
@@ -80,18 +87,25 @@ let submit: @Sendable (TestClient) async throws -> Bool = { client in
     return submitted.status == .ok
 }
 
-let generator = LoadGenerator(host: options.host, port: options.port, work: submit)
+/// One read of the request list, as a tenant admin opens it.
+let list: @Sendable (TestClient) async throws -> Bool = { client in
+    let response = try await client.execute(.init("/v1/tenants/\(tenant)/requests", method: .get, headers: headers))
+    return response.status == .ok
+}
+
+let scenario = options.scenario
+let generator = LoadGenerator(host: options.host, port: options.port, work: scenario == "list" ? list : submit)
 // Warm up: connections, caches, the worker's and PostgreSQL's plans.
 _ = try await generator.closedLoop(clients: 4, duration: .seconds(2))
 
 var rateAt32: Double?
 for clients in options.clients {
     let result = try await generator.closedLoop(clients: clients, duration: .seconds(options.seconds))
-    if clients == 32 { rateAt32 = result.rate }
-    print("submit_c\(clients)_rate \(String(format: "%.1f", result.rate))")
-    print("submit_c\(clients)_p50_us \(result.microseconds(50))")
-    print("submit_c\(clients)_p99_us \(result.microseconds(99))")
-    print("submit_c\(clients)_failed \(result.failed)")
+    if clients == 32 || rateAt32 == nil { rateAt32 = result.rate }
+    print("\(scenario)_c\(clients)_rate \(String(format: "%.1f", result.rate))")
+    print("\(scenario)_c\(clients)_p50_us \(result.microseconds(50))")
+    print("\(scenario)_c\(clients)_p99_us \(result.microseconds(99))")
+    print("\(scenario)_c\(clients)_failed \(result.failed)")
 }
 let rate = options.rate ?? ((rateAt32 ?? 100) * 0.6).rounded()
 let open = try await generator.openLoop(rate: rate, connections: 64, duration: .seconds(options.seconds))

@@ -1,0 +1,23 @@
+-- The PostgreSQL work of one list read, as the worker does it for a tenant admin opening the
+-- default view (unresolved requests, newest first, 50 a page, and the counts per status). Run
+-- by bench/list with pgbench as tenantdesk_app (row-level security on), with
+-- -D tenant="'<tenant id>'" -D admin="'<administrator id>'".
+BEGIN;
+SELECT set_config('tenantdesk.tenant_id', :tenant, true), set_config('tenantdesk.audience', 'customer', true),
+       set_config('tenantdesk.read_tenant_ids', '', true), set_config('tenantdesk.support_scope', '', true);
+SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.tenant_id) AS tenant_name, r.number,
+       r.status, r.category_code, r.feature_code, r.symptom_code, r.summary, r.details, r.severity, r.language,
+       r.contact_name, r.contact_email, r.contact_phone, r.contact_method, r.contact_time_zone, r.contact_country,
+       r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
+       r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
+       r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
+       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason,
+       (extract(epoch FROM r.created_at) * 1000000)::bigint AS sort_key
+FROM service_requests r
+WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))
+  AND r.status = ANY('{submitted,in_progress,waiting_for_customer}')
+ORDER BY sort_key DESC, r.id DESC LIMIT 51;
+SELECT r.status, count(*)::int FROM service_requests r
+WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))
+GROUP BY r.status;
+COMMIT;
