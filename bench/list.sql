@@ -9,7 +9,7 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.status, r.category_code, r.feature_code, r.symptom_code, r.summary, r.details, r.severity, r.language,
        r.contact_name, r.contact_email, r.contact_phone, r.contact_method, r.contact_time_zone, r.contact_country,
        r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
-       r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
+       r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, NULL::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
        r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason,
        (extract(epoch FROM r.created_at) * 1000000)::bigint AS sort_key

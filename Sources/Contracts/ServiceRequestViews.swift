@@ -72,8 +72,9 @@ public struct ResponseTargetView: Codable, Sendable, Equatable {
     /// `pending`, `met` or `breached`.
     public var status: String
     public var firstResponseAt: Date?
-    public var explanation: DueExplanation
-    public init(targetMinutes: Int, dueAt: Date, status: String, firstResponseAt: Date?, explanation: DueExplanation) {
+    /// How the due time was computed: in a request's detail, not in lists.
+    public var explanation: DueExplanation?
+    public init(targetMinutes: Int, dueAt: Date, status: String, firstResponseAt: Date?, explanation: DueExplanation?) {
         self.targetMinutes = targetMinutes
         self.dueAt = dueAt
         self.status = status

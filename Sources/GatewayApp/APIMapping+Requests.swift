@@ -53,9 +53,9 @@ extension Components.Schemas.ServiceRequest {
             Components.Schemas.ResponseTarget(
                 targetMinutes: $0.targetMinutes, dueAt: $0.dueAt, status: .init(rawValue: $0.status) ?? .pending,
                 firstResponseAt: $0.firstResponseAt,
-                explanation: .init(
-                    policy: $0.explanation.policy, clock: $0.explanation.clock, startedAt: $0.explanation.startedAt,
-                    pausedMinutes: $0.explanation.pausedMinutes, steps: $0.explanation.steps))
+                explanation: $0.explanation.map {
+                    .init(policy: $0.policy, clock: $0.clock, startedAt: $0.startedAt, pausedMinutes: $0.pausedMinutes, steps: $0.steps)
+                })
         }
         self.init(
             id: request.id, tenantId: request.tenantID, tenantName: request.tenantName, number: request.number,

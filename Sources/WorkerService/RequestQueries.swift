@@ -137,7 +137,7 @@ struct RequestQueries: Sendable {
             try context.tenant(), supportAudience: context.supportAudience, readTenants: readTenants,
             supportScope: request.scope == .support
         ) { connection in
-            var page = QueryBuilder("SELECT \(RequestRecord.columns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
+            var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
             appendFilters(to: &page)
             page.append(" AND r.status = ANY(\(page.bind(statuses)))")
             let direction = descending ? "DESC" : "ASC"

@@ -45,6 +45,11 @@ struct RequestRecord: Sendable {
         r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
         """
 
+    /// The columns of a list row: the due-time explanation is left out (a list shows the due
+    /// time and its status; the detail explains it).
+    static let listColumns = columns.replacingOccurrences(
+        of: "r.response_explanation::text AS explanation", with: "NULL::text AS explanation")
+
     init(row: PostgresRow) throws {
         let row = row.makeRandomAccess()
         func value<T: PostgresDecodable>(_ column: String, _ type: T.Type = T.self) throws -> T {
@@ -100,7 +105,7 @@ struct RequestRecord: Sendable {
     /// The view for a caller on `side`; `preview` is a draft's target if submitted now.
     func view(side: RequestSide, now: Date, preview: ResponseDue? = nil) -> ServiceRequestView {
         var response: ResponseTargetView?
-        if let targetMinutes, let dueAt, let explanation {
+        if let targetMinutes, let dueAt {
             response = ResponseTargetView(
                 targetMinutes: targetMinutes, dueAt: dueAt,
                 status: ResponseDue.status(due: dueAt, firstResponseAt: firstResponseAt, now: now).rawValue,

@@ -97,6 +97,14 @@ struct ServiceRequestFlowTests {
             let dueAt = try #require(Self.date(response["due_at"]))
             #expect(abs(dueAt.timeIntervalSince(submittedAt) - 3600) < 1.5)
             #expect(((response["explanation"] as? [String: Any])?["clock"] as? String)?.contains("around the clock") == true)
+            // The list shows the due time and its status; the explanation stays in the detail.
+            let listed = try await api.send(.get, "\(base)/requests", token: w.ta1Token).json()["items"] as? [[String: Any]] ?? []
+            let row = try #require(listed.first { $0["id"] as? String == id })
+            let rowResponse = try #require(row["response"] as? [String: Any])
+            #expect(rowResponse["due_at"] as? String == response["due_at"] as? String)
+            #expect(rowResponse["status"] as? String == "pending" && rowResponse["explanation"] == nil)
+            let explained = try await api.send(.get, "\(base)/requests/\(id)", token: w.ta1Token).json()
+            #expect(((explained["request"] as? [String: Any])?["response"] as? [String: Any])?["explanation"] != nil)
 
             // Submitting again with the same key returns the first answer; the draft is gone.
             let again = try await api.send(.post, "\(base)/requests/\(id)/submit", token: w.ta1Token,
