@@ -72,3 +72,36 @@ public enum NotificationsMethod: RPCMethod {
         }
     }
 }
+
+/// Which notifications also come by e-mail.
+public struct NotificationSettingsView: Codable, Sendable, Equatable {
+    /// E-mail at all.
+    public var email: Bool
+    /// The kinds e-mailed (nil: all of them).
+    public var emailKinds: [String]?
+    public init(email: Bool, emailKinds: [String]?) {
+        self.email = email
+        self.emailKinds = emailKinds
+    }
+
+    /// The kinds of notification there are.
+    public static let kinds = ["message", "status_changed", "assigned", "survey_requested", "sla_breached", "delegation_expiring"]
+}
+
+/// `worker.notification-settings.v1`: the caller's settings, after storing `update` when given.
+public enum NotificationSettingsMethod: RPCMethod {
+    public static let name = "worker.notification-settings.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        /// The authenticated administrator and their home tenant.
+        public var adminID: String
+        public var tenantID: String
+        public var update: NotificationSettingsView?
+        public init(adminID: String, tenantID: String, update: NotificationSettingsView? = nil) {
+            self.adminID = adminID
+            self.tenantID = tenantID
+            self.update = update
+        }
+    }
+    public typealias Response = NotificationSettingsView
+}

@@ -24,6 +24,29 @@ extension APIHandler {
     }
 }
 
+extension APIHandler {
+    func getNotificationSettings(_ input: Operations.GetNotificationSettings.Input) async throws
+        -> Operations.GetNotificationSettings.Output
+    {
+        let principal = try RequestInfo.requirePrincipal()
+        _ = try await authorize(.tenantRead, in: principal.tenantID)
+        let settings = try await call(NotificationSettingsMethod.self, .init(adminID: principal.adminID, tenantID: principal.tenantID))
+        return .ok(.init(body: .json(.init(email: settings.email, emailKinds: settings.emailKinds?.compactMap { .init(rawValue: $0) }))))
+    }
+
+    func putNotificationSettings(_ input: Operations.PutNotificationSettings.Input) async throws
+        -> Operations.PutNotificationSettings.Output
+    {
+        guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
+        let principal = try RequestInfo.requirePrincipal()
+        _ = try await authorize(.tenantRead, in: principal.tenantID)
+        let settings = try await call(NotificationSettingsMethod.self, .init(
+            adminID: principal.adminID, tenantID: principal.tenantID,
+            update: .init(email: body.email, emailKinds: body.emailKinds?.map(\.rawValue))))
+        return .ok(.init(body: .json(.init(email: settings.email, emailKinds: settings.emailKinds?.compactMap { .init(rawValue: $0) }))))
+    }
+}
+
 extension Components.Schemas.NotificationList {
     init(_ feed: NotificationsMethod.Response) {
         self.init(

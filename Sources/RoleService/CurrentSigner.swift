@@ -49,6 +49,18 @@ final class CurrentSigner: Sendable {
         }
     }
 
+    /// The public keys as PostgreSQL has them now (installed on the way), for a gateway's fetch:
+    /// a key just retired is gone at once, whatever the reload interval. The cached keys when
+    /// PostgreSQL cannot be read.
+    func currentPublicKeys(_ repository: SigningKeyRepository, logger: Logger) async -> [PublicSigningKey] {
+        do {
+            _ = await install(try await repository.activeKeysWithCreation())
+        } catch {
+            logger.warning("cannot reload signing keys; serving the cached ones", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return publicKeys
+    }
+
     /// Reloads every `interval` until cancelled.
     func reloadLoop(_ repository: SigningKeyRepository, interval: Duration, logger: Logger) async {
         while !Task.isCancelled {

@@ -90,7 +90,8 @@ struct RolesRPCService: Service {
         router.on(RefreshMethod.self) { try await login.refresh($0) }
         router.on(LogoutMethod.self) { try await login.logout($0) }
         router.on(APIKeyTokenMethod.self) { try await apiKeys.token($0) }
-        router.on(SigningKeysMethod.self) { _ in SigningKeysMethod.Response(keys: signer.publicKeys) }
+        let keys = SigningKeyRepository(database: database)
+        router.on(SigningKeysMethod.self) { [logger] _ in SigningKeysMethod.Response(keys: await signer.currentPublicKeys(keys, logger: logger)) }
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
         router.on(AuthorizeMethod.self) { try await authorizer.decideWithExpiry($0) }
         router.on(ReachableTenantsMethod.self) { try await reachable.list($0) }

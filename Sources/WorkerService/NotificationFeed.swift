@@ -72,4 +72,36 @@ struct NotificationFeed: Sendable {
             return .init(items: items, unreadCount: count, nextCursor: cursor)
         }
     }
+
+    /// The caller's e-mail settings, after storing `update` when given.
+    func settings(_ request: NotificationSettingsMethod.Request) async throws -> NotificationSettingsView {
+        guard let admin = UUID(uuidString: request.adminID), let tenant = UUID(uuidString: request.tenantID) else {
+            throw WorkerProblems.invalid("malformed principal")
+        }
+        if let kinds = request.update?.emailKinds {
+            guard kinds.count <= NotificationSettingsView.kinds.count else { throw WorkerProblems.invalid("email_kinds lists too many kinds") }
+            for kind in kinds where !NotificationSettingsView.kinds.contains(kind) {
+                throw WorkerProblems.invalid(
+                    "email_kinds: \(kind) is not a kind of notification (\(NotificationSettingsView.kinds.joined(separator: ", ")))")
+            }
+        }
+        return try await database.withTenantTransaction(tenant) { connection in
+            if let update = request.update {
+                let kinds = update.emailKinds.map { Array(Set($0)).sorted() }
+                try await connection.query("""
+                    INSERT INTO notification_settings (admin_id, tenant_id, email, email_kinds) VALUES (\(admin), \(tenant), \(update.email), \(kinds))
+                    ON CONFLICT (admin_id) DO UPDATE SET email = EXCLUDED.email, email_kinds = EXCLUDED.email_kinds, updated_at = now()
+                    """, logger: logger)
+            }
+            return try await Self.settings(of: admin, on: connection, logger: logger)
+        }
+    }
+
+    /// An administrator's settings (the defaults without a row); their home tenant is bound.
+    static func settings(of admin: UUID, on connection: PostgresConnection, logger: Logger) async throws -> NotificationSettingsView {
+        let rows = try await connection.query(
+            "SELECT email, email_kinds FROM notification_settings WHERE admin_id = \(admin)", logger: logger).collect()
+        guard let (email, kinds) = try rows.first?.decode((Bool, [String]?).self) else { return .init(email: true, emailKinds: nil) }
+        return .init(email: email, emailKinds: kinds)
+    }
 }

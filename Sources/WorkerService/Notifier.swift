@@ -135,6 +135,8 @@ struct Notifier: Sendable {
         on connection: PostgresConnection
     ) async throws {
         guard mailEnabled else { return }
+        let settings = try await NotificationFeed.settings(of: recipient, on: connection, logger: logger)
+        guard settings.email, settings.emailKinds?.contains(kind) ?? true else { return }
         let rows = try await connection.query("SELECT email, name FROM admins WHERE id = \(recipient)", logger: logger).collect()
         guard let (email, name) = try rows.first?.decode((String, String).self), MailFormat.isAddress(email) else { return }
         let text = MailFormat.notification(kind: kind, requestNumber: number, summary: summary, detail: detail, recipientName: name)

@@ -64,6 +64,7 @@ struct RequestRoutes: Sendable {
         router.on(CalendarsMethod.self) { request in try await clientData { try await admin.calendars(request) } }
         router.on(SLAFiguresMethod.self) { request in try await clientData { try await figures.figures(request) } }
         router.on(NotificationsMethod.self) { request in try await clientData { try await notifications.feed(request) } }
+        router.on(NotificationSettingsMethod.self) { request in try await clientData { try await notifications.settings(request) } }
         router.on(DeflectionMethod.self) { request in try await clientData { try await suggestions.deflection(request) } }
     }
 }

@@ -93,6 +93,54 @@ struct EmailTests {
         #expect(sink.received(to: deferred).isEmpty && sink.received(to: refused).isEmpty)
     }
 
+    @Test("an administrator chooses which notifications come by e-mail; the feed keeps them all")
+    func settings() async throws {
+        let environment = try await SliceStack.shared.start()
+        let sink = try #require(environment.smtp)
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let defaults = try await api.send(.get, "/v1/me/notification-settings", token: w.ta1Token)
+            #expect(defaults.status == 200)
+            #expect(try defaults.json()["email"] as? Bool == true)
+            // Tara wants e-mail only for surveys; the engineer none at all.
+            let tara = try await api.send(.put, "/v1/me/notification-settings", token: w.ta1Token,
+                                          json: #"{"email":true,"email_kinds":["survey_requested"]}"#)
+            #expect(tara.status == 200, "\(tara.body)")
+            #expect(try tara.json()["email_kinds"] as? [String] == ["survey_requested"])
+            #expect(try await api.send(.put, "/v1/me/notification-settings", token: w.engineerToken, json: #"{"email":false}"#).status == 200)
+            #expect(try await api.send(.put, "/v1/me/notification-settings", token: w.ta1Token,
+                                       json: #"{"email":true,"email_kinds":["nonsense"]}"#).status == 400)
+            // Another administrator's settings are untouched.
+            #expect(try await api.send(.get, "/v1/me/notification-settings", token: w.ta2Token).json()["email_kinds"] == nil)
+
+            let requesterEmail = try await api.send(.get, "/v1/me", token: w.ta1Token).string("email")
+            let engineerEmail = try await api.send(.get, "/v1/me", token: w.engineerToken).string("email")
+            let id = try await WorkerTestSupport.submit(api, w, language: "en", summary: "Settings check")
+            let path = "/v1/tenants/\(w.c1)/requests/\(id.uuidString.lowercased())"
+            // The engineer takes it, and the customer writes: the engineer's feed has it, their mailbox not.
+            let taken = try await api.send(.put, "\(path)/assignee", token: w.engineerToken, json: #"{"admin_id":"\#(w.engineerID)"}"#)
+            #expect(taken.status == 200, "\(taken.body)")
+            #expect(try await api.send(.post, "\(path)/messages", token: w.ta1Token, json: #"{"body":"Any news?"}"#).status == 201)
+            #expect(try await WorkerTestSupport.eventually(timeout: .seconds(20)) {
+                NotificationTests.kinds(try await NotificationTests.feed(api, w.engineerToken), request: id).contains("message")
+            })
+            #expect(try await api.send(.post, "\(path)/messages", token: w.engineerToken, json: #"{"body":"Looking."}"#).status == 201)
+            #expect(try await api.send(.post, "\(path)/transitions", token: w.engineerToken,
+                                       json: #"{"transition":"resolve","resolution_summary":"Done"}"#).status == 200)
+            // The survey request comes by e-mail; the message and the status change only in the feed.
+            #expect(try await WorkerTestSupport.eventually(timeout: .seconds(20)) {
+                sink.received(to: requesterEmail).contains { $0.subject.hasPrefix("How was the help") }
+            })
+            try await Task.sleep(for: .milliseconds(800))
+            let mails = sink.received(to: requesterEmail).filter { $0.subject.contains("Settings check") }
+            #expect(mails.count == 1, "\(mails.map(\.subject))")
+            let feed = try await NotificationTests.feed(api, w.ta1Token)
+            #expect(NotificationTests.kinds(feed, request: id) == ["message", "survey_requested"])
+            #expect(sink.received(to: engineerEmail).isEmpty)
+        }
+    }
+
     @Test("message data is dot-stuffed and ends with CRLF")
     func dotStuffing() {
         #expect(SMTPClient.Session.dotStuffed("a\n.b\n..c\nd") == "a\r\n..b\r\n...c\r\nd\r\n")

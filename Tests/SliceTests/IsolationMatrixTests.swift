@@ -210,6 +210,9 @@ struct IsolationMatrixTests {
             // The caller's own feed: every active account, its own items only (NotificationTests).
             ("listNotifications", .get, "/v1/me/notifications", nil, authenticated(200)),
             ("markNotificationsRead", .post, "/v1/me/notifications/read", #"{"all":true}"#, authenticated(200)),
+            ("getNotificationSettings", .get, "/v1/me/notification-settings", nil, authenticated(200)),
+            ("putNotificationSettings", .put, "/v1/me/notification-settings", #"{"email":true,"email_kinds":["no-such-kind"]}"#,
+             authenticated(400)),
         ]
     }
 
@@ -285,7 +288,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 41 + 10 * 24)
+            #expect(cells == 10 * 3 * 41 + 10 * 26)
         }
     }
 }
