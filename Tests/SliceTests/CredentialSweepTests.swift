@@ -34,10 +34,11 @@ struct CredentialSweepTests {
         var app = environment.owner
         app.user = "tenantdesk_app"
         app.password = "tenantdesk_app"
-        let (tokens, throttles) = try await Database.with(app, logger: SliceStack.logger) { database in
+        // (The shared role service's own sweep, which runs at its start, may have been first: the
+        // rows left are what counts.)
+        _ = try await Database.with(app, logger: SliceStack.logger) { database in
             try await CredentialSweep(database: database, interval: .seconds(3600), logger: SliceStack.logger).purge(at: Date())
         }
-        #expect(tokens >= 1 && throttles >= 1)
         let (tokensLeft, throttleLeft) = try await WorkerTestSupport.owner(environment) { db in
             let tokens = try await db.client.query("SELECT id FROM refresh_tokens WHERE id IN (\(expired), \(live))")
                 .collect().map { try $0.decode(UUID.self) }
