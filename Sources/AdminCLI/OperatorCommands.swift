@@ -58,6 +58,12 @@ struct TenantsCommand: AsyncParsableCommand {
             + tenants.map { [$0.id, $0.kind.rawValue, $0.displayName, $0.country, $0.defaultLanguage, $0.supportPlan, $0.status] }
     }
 
+    /// Suspends or reactivates a tenant and prints it.
+    static func set(_ id: String, status: String, _ options: OperatorOptions) async throws {
+        let tenant = try await options.withConsole { try await $0.updateTenant(id, name: nil, language: nil, plan: nil, status: status) }
+        try options.print(tenant) { rows([tenant]) }
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the tenants.")
         @OptionGroup var options: OperatorOptions
@@ -127,11 +133,7 @@ struct TenantsCommand: AsyncParsableCommand {
         @OptionGroup var options: OperatorOptions
         @Argument(help: "The tenant's id.") var id: String
 
-        func run() async throws {
-            let id = id
-            let tenant = try await options.withConsole { try await $0.updateTenant(id, name: nil, language: nil, plan: nil, status: "suspended") }
-            try options.print(tenant) { TenantsCommand.rows([tenant]) }
-        }
+        func run() async throws { try await TenantsCommand.set(id, status: "suspended", options) }
     }
 
     struct Activate: AsyncParsableCommand {
@@ -139,11 +141,7 @@ struct TenantsCommand: AsyncParsableCommand {
         @OptionGroup var options: OperatorOptions
         @Argument(help: "The tenant's id.") var id: String
 
-        func run() async throws {
-            let id = id
-            let tenant = try await options.withConsole { try await $0.updateTenant(id, name: nil, language: nil, plan: nil, status: "active") }
-            try options.print(tenant) { TenantsCommand.rows([tenant]) }
-        }
+        func run() async throws { try await TenantsCommand.set(id, status: "active", options) }
     }
 }
 
@@ -157,6 +155,12 @@ struct AdminsCommand: AsyncParsableCommand {
     static func rows(_ admins: [AdminView]) -> [[String]] {
         [["ID", "NAME", "EMAIL", "ROLES", "STATUS"]]
             + admins.map { [$0.id, $0.name, $0.email, $0.roles.map(\.rawValue).joined(separator: ","), $0.status] }
+    }
+
+    /// Disables or re-enables an administrator and prints them.
+    static func set(_ id: String, in tenant: String, status: String, _ options: OperatorOptions) async throws {
+        let admin = try await options.withConsole { try await $0.updateAdmin(tenant: tenant, admin: id, name: nil, roles: nil, status: status) }
+        try options.print(admin) { rows([admin]) }
     }
 
     static func roles(_ raw: String) throws -> [Role] {
@@ -222,13 +226,7 @@ struct AdminsCommand: AsyncParsableCommand {
         @Option(help: "The tenant's id.") var tenant: String
         @Argument(help: "The administrator's id.") var id: String
 
-        func run() async throws {
-            let (tenant, id) = (tenant, id)
-            let admin = try await options.withConsole {
-                try await $0.updateAdmin(tenant: tenant, admin: id, name: nil, roles: nil, status: "disabled")
-            }
-            try options.print(admin) { AdminsCommand.rows([admin]) }
-        }
+        func run() async throws { try await AdminsCommand.set(id, in: tenant, status: "disabled", options) }
     }
 
     struct Enable: AsyncParsableCommand {
@@ -237,12 +235,6 @@ struct AdminsCommand: AsyncParsableCommand {
         @Option(help: "The tenant's id.") var tenant: String
         @Argument(help: "The administrator's id.") var id: String
 
-        func run() async throws {
-            let (tenant, id) = (tenant, id)
-            let admin = try await options.withConsole {
-                try await $0.updateAdmin(tenant: tenant, admin: id, name: nil, roles: nil, status: "active")
-            }
-            try options.print(admin) { AdminsCommand.rows([admin]) }
-        }
+        func run() async throws { try await AdminsCommand.set(id, in: tenant, status: "active", options) }
     }
 }

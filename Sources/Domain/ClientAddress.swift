@@ -15,7 +15,7 @@ public enum ClientAddress {
 
         /// `10.0.0.0/8`, `192.0.2.7`, `::1`, `fd00::/8`; nil when malformed.
         public init?(_ text: String) {
-            let parts = text.trimmingCharacters(in: " ").split(separator: "/", omittingEmptySubsequences: false)
+            let parts = text.trimmingSpaces().split(separator: "/", omittingEmptySubsequences: false)
             guard (1...2).contains(parts.count), let bytes = ClientAddress.bytes(String(parts[0])) else { return nil }
             var prefix = bytes.count * 8
             if parts.count == 2 {
@@ -49,7 +49,7 @@ public enum ClientAddress {
     /// first malformed entry.
     public static func ranges(_ text: String) -> Result<[Range], MalformedRange> {
         var ranges: [Range] = []
-        for part in text.split(separator: ",") where !String(part).trimmingCharacters(in: " ").isEmpty {
+        for part in text.split(separator: ",") where !String(part).trimmingSpaces().isEmpty {
             guard let range = Range(String(part)) else { return .failure(MalformedRange(entry: String(part))) }
             ranges.append(range)
         }
@@ -75,7 +75,7 @@ public enum ClientAddress {
 
     /// A hop without spaces, brackets or port (`[2001:db8::1]:443`, `192.0.2.1:8080`).
     static func normalized(_ text: String) -> String? {
-        var value = text.trimmingCharacters(in: " ")
+        var value = text.trimmingSpaces()
         if value.hasPrefix("[") {
             guard let close = value.firstIndex(of: "]") else { return nil }
             value = String(value[value.index(after: value.startIndex)..<close])
@@ -100,10 +100,11 @@ public enum ClientAddress {
 }
 
 extension String {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
+    /// Without leading and trailing spaces (Domain does without Foundation's trimming).
+    fileprivate func trimmingSpaces() -> String {
         var slice = Substring(self)
-        while slice.first == character { slice.removeFirst() }
-        while slice.last == character { slice.removeLast() }
+        while slice.first == " " { slice.removeFirst() }
+        while slice.last == " " { slice.removeLast() }
         return String(slice)
     }
 }

@@ -1,4 +1,4 @@
-/// The rules of webhook targets and retries, free of I/O so that they are tested on their own.
+/// The rules of webhook targets, free of I/O so that they are tested on their own.
 public enum WebhookPolicy {
     /// Why a URL cannot be a webhook target.
     public enum TargetRefusal: Error, Equatable, Sendable {
@@ -108,19 +108,6 @@ public enum WebhookPolicy {
         if head & 0xff00 == 0xff00 { return true }  // ff00::/8 multicast
         return first.isEmpty  // ::/8 and friends (unspecified, mapped, compatible)
     }
-
-    /// The wait before attempt `attempt + 1` after `attempt` failed: `base × 2^(attempt−1)`,
-    /// at most `cap`, of which a random part (`jitter` in 0...1) is taken away so that many
-    /// failing deliveries do not retry in step. Equal jitter: the wait is at least half the step.
-    public static func backoff(afterAttempt attempt: Int, base: Duration, cap: Duration, jitter: Double) -> Duration {
-        let exponent = max(0, min(attempt - 1, 30))
-        let step = min(base * (1 << exponent), cap)
-        let random = min(max(jitter, 0), 1)
-        return step * (1 - random / 2)
-    }
-
-    /// Whether a delivery that failed its `attempts`-th attempt is given up (dead).
-    public static func isDead(afterAttempts attempts: Int, maximum: Int) -> Bool { attempts >= maximum }
 }
 
 extension String {

@@ -11,12 +11,9 @@ import Store
 /// between: the publisher sends what is left when it runs again (consumers drop duplicates by
 /// message id).
 public final class Outbox: Sendable {
-    private let signal: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
+    let signal = WakeSignal()
 
-    public init() {
-        (signal, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    }
+    public init() {}
 
     /// Adds an event to the current transaction.
     public static func enqueue<Body: Encodable>(_ routingKey: String, _ body: Body, on connection: PostgresConnection, logger: Logger) async throws {
@@ -27,9 +24,7 @@ public final class Outbox: Sendable {
     }
 
     /// Tells the publisher that a transaction with events committed.
-    public func wake() { continuation.yield() }
-
-    var wakeups: AsyncStream<Void> { signal }
+    public func wake() { signal.wake() }
 }
 
 /// Publishes the outbox: right after each commit, and every second for what an earlier attempt
@@ -55,33 +50,23 @@ public struct OutboxPublisher: Service {
     }
 
     private func publishUntilCancelled() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // A periodic sweep, also after a failed attempt.
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(1))
-                    outbox.wake()
-                }
+        var lastCleanup = ContinuousClock.now
+        while !Task.isCancelled {
+            // After each commit, and every second for what an earlier attempt could not send.
+            await outbox.signal.wait(upTo: .seconds(1))
+            guard !Task.isCancelled else { return }
+            do {
+                while try await publishBatch() == 100 {}
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("outbox publish failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
             }
-            group.addTask {
-                var lastCleanup = ContinuousClock.now
-                for await _ in outbox.wakeups {
-                    do {
-                        while try await publishBatch() == 100 {}
-                    } catch is CancellationError {
-                        return
-                    } catch {
-                        logger.warning("outbox publish failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
-                    }
-                    if ContinuousClock.now - lastCleanup > .seconds(3600) {
-                        lastCleanup = .now
-                        _ = try? await database.client.query(
-                            "DELETE FROM outbox_events WHERE published_at < now() - interval '1 day'", logger: logger)
-                    }
-                }
+            if ContinuousClock.now - lastCleanup > .seconds(3600) {
+                lastCleanup = .now
+                _ = try? await database.client.query(
+                    "DELETE FROM outbox_events WHERE published_at < now() - interval '1 day'", logger: logger)
             }
-            try await group.next()
-            group.cancelAll()
         }
     }
 

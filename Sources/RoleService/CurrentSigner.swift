@@ -37,9 +37,14 @@ final class CurrentSigner: Sendable {
     var signer: TokenSigner { state.withLock { $0.signer } }
     var publicKeys: [PublicSigningKey] { state.withLock { $0.publicKeys } }
 
-    /// Installs `keys` (newest first); returns whether the signing key changed.
+    /// Installs `keys` (newest first); returns whether the signing key changed. Nothing is
+    /// rebuilt when the keys and the signing key are the ones in force.
     func install(_ keys: [(key: SigningKey, createdAt: Date)]) async -> Bool {
         guard let signing = Self.signingKey(keys, grace: grace) else { return false }
+        let unchanged = state.withLock { state in
+            state.signer.kid == signing.kid && state.publicKeys.map(\.kid) == keys.map(\.key.kid)
+        }
+        if unchanged { return false }
         let signer = await TokenSigner(key: signing, lifetime: lifetime)
         return state.withLock { state in
             let changed = state.signer.kid != signing.kid

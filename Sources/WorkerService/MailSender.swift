@@ -2,6 +2,7 @@ import Contracts
 import Domain
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 import ServiceLifecycle
 import Store
@@ -75,10 +76,10 @@ struct MailSender: Service {
         if case .failure(let failure) = result {
             error = String(failure.description.prefix(500))
             if case .permanent = failure { status = "dead" } else {
-                status = WebhookPolicy.isDead(afterAttempts: attempts, maximum: settings.maxAttempts) ? "dead" : "retrying"
+                status = RetryPolicy.isDead(afterAttempts: attempts, maximum: settings.maxAttempts) ? "dead" : "retrying"
             }
         }
-        let wait = WebhookPolicy.backoff(afterAttempt: attempts, base: settings.retryBase, cap: .seconds(6 * 3600), jitter: .random(in: 0...1))
+        let wait = RetryPolicy.backoff(afterAttempt: attempts, base: settings.retryBase, cap: .seconds(6 * 3600), jitter: .random(in: 0...1))
         do {
             _ = try await database.withTenantTransaction(tenant) { connection in
                 try await connection.query("""

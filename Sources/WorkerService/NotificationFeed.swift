@@ -19,14 +19,7 @@ struct NotificationFeed: Sendable {
             guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("ids: \(raw) is not a notification id") }
             return id
         }
-        var before: (Int64, UUID)?
-        if let cursor = request.before {
-            let parts = cursor.split(separator: "_", maxSplits: 1)
-            guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-                throw WorkerProblems.invalid("cursor is not one this list returned")
-            }
-            before = (micros, id)
-        }
+        let before = try request.before.map { raw throws(RPCProblem) in try TimeCursor(encoded: raw) }
         return try await database.withTenantTransaction(tenant) { connection in
             if request.markAllRead {
                 try await connection.query(
@@ -43,13 +36,14 @@ struct NotificationFeed: Sendable {
                 """)
             query.append("\(query.bind(admin))")
             if request.unreadOnly { query.append(" AND read_at IS NULL") }
-            if let (micros, id) = before {
-                query.append(" AND ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(query.bind(micros)), \(query.bind(id)))")
+            if let before {
+                query.append(
+                    " AND ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(query.bind(before.micros)), \(query.bind(before.id)))")
             }
             query.append(" ORDER BY created_at DESC, id DESC LIMIT \(query.bind(request.limit + 1))")
             var items: [NotificationView] = []
             var more = false
-            var lastKey: String?
+            var last: TimeCursor?
             for try await (id, kind, requestID, requestTenant, relationship, number, summary, detail, created, read, micros)
                 in try await connection.query(query.query, logger: logger)
                 .decode((UUID, String, UUID?, UUID?, UUID?, Int?, String?, String?, Date, Date?, Int64).self)
@@ -58,7 +52,7 @@ struct NotificationFeed: Sendable {
                     more = true
                     break
                 }
-                lastKey = "\(micros)_\(id.text)"
+                last = TimeCursor(micros: micros, id: id)
                 items.append(.init(
                     id: id.text, kind: kind, requestID: requestID?.text, requestTenantID: requestTenant?.text,
                     relationshipID: relationship?.text, requestNumber: number,
@@ -68,8 +62,7 @@ struct NotificationFeed: Sendable {
                 "SELECT count(*)::int FROM notifications WHERE recipient_id = \(admin) AND read_at IS NULL", logger: logger)
             var count = 0
             for try await value in unread.decode(Int.self) { count = value }
-            let cursor = more ? lastKey : nil
-            return .init(items: items, unreadCount: count, nextCursor: cursor)
+            return .init(items: items, unreadCount: count, nextCursor: more ? last?.encoded : nil)
         }
     }
 
@@ -93,15 +86,11 @@ struct NotificationFeed: Sendable {
                     ON CONFLICT (admin_id) DO UPDATE SET email = EXCLUDED.email, email_kinds = EXCLUDED.email_kinds, updated_at = now()
                     """, logger: logger)
             }
-            return try await Self.settings(of: admin, on: connection, logger: logger)
+            let rows = try await connection.query(
+                "SELECT email, email_kinds FROM notification_settings WHERE admin_id = \(admin)", logger: logger).collect()
+            // Without a row: every kind by e-mail.
+            guard let (email, kinds) = try rows.first?.decode((Bool, [String]?).self) else { return .init(email: true, emailKinds: nil) }
+            return .init(email: email, emailKinds: kinds)
         }
-    }
-
-    /// An administrator's settings (the defaults without a row); their home tenant is bound.
-    static func settings(of admin: UUID, on connection: PostgresConnection, logger: Logger) async throws -> NotificationSettingsView {
-        let rows = try await connection.query(
-            "SELECT email, email_kinds FROM notification_settings WHERE admin_id = \(admin)", logger: logger).collect()
-        guard let (email, kinds) = try rows.first?.decode((Bool, [String]?).self) else { return .init(email: true, emailKinds: nil) }
-        return .init(email: email, emailKinds: kinds)
     }
 }

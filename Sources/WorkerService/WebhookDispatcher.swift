@@ -3,6 +3,7 @@ import Contracts
 import Domain
 import Foundation
 import Logging
+import Messaging
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle
@@ -114,9 +115,9 @@ struct WebhookDispatcher: Service {
     /// Records an attempt's outcome and ends the lease. If PostgreSQL is unreachable the lease
     /// runs out and the delivery is tried again (receivers drop duplicates by event id).
     private func record(_ outcome: Outcome, of claim: Claim) async {
-        let dead = !outcome.succeeded && WebhookPolicy.isDead(afterAttempts: claim.attempts, maximum: settings.maxAttempts)
+        let dead = !outcome.succeeded && RetryPolicy.isDead(afterAttempts: claim.attempts, maximum: settings.maxAttempts)
         let status = outcome.succeeded ? "succeeded" : (dead ? "dead" : "retrying")
-        let wait = WebhookPolicy.backoff(
+        let wait = RetryPolicy.backoff(
             afterAttempt: claim.attempts, base: settings.retryBase, cap: settings.retryCap, jitter: Double.random(in: 0...1))
         let waitMs = Int(wait.milliseconds)
         let durationMs = Int(outcome.duration.milliseconds)
@@ -145,9 +146,4 @@ struct WebhookDispatcher: Service {
         // A retry, or the next delivery of this webhook, may be due now.
         signal.wake()
     }
-}
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -95,8 +95,7 @@ struct Webhooks: Sendable {
         let webhooks = try await database.withTenantTransaction(tenant) { connection in
             let count = try await connection.query("SELECT count(*)::int FROM webhooks", logger: logger).collect()
             guard try count.first?.decode(Int.self) ?? 0 < 20 else {
-                throw RPCProblem(status: 409, type: ProblemType.validationFailed, title: "Too many webhooks",
-                                 detail: "a tenant has at most 20 webhooks; delete one first")
+                throw WorkerProblems.invalid("a tenant has at most 20 webhooks; delete one first")
             }
             try await connection.query("""
                 INSERT INTO webhooks (id, tenant_id, url, event_types, secret, description, active, created_by)
@@ -183,28 +182,21 @@ struct Webhooks: Sendable {
         if let status, !["pending", "retrying", "succeeded", "dead"].contains(status) {
             throw WorkerProblems.invalid("status must be pending, retrying, succeeded or dead")
         }
-        var after: (Int64, UUID)?
-        if let cursor {
-            let parts = cursor.split(separator: "_", maxSplits: 1)
-            guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-                throw WorkerProblems.invalid("cursor is not one this list returned")
-            }
-            after = (micros, id)
-        }
+        let after = try cursor.map { raw throws(RPCProblem) in try TimeCursor(encoded: raw) }
         return try await database.withTenantTransaction(tenant) { connection in
             _ = try await one(webhook, on: connection)
             let rows = try await connection.query("""
                 SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint FROM webhook_deliveries
                 WHERE webhook_id = \(webhook) AND (\(status)::text IS NULL OR status = \(status))
-                  AND (\(after?.0)::bigint IS NULL
-                       OR ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(after?.0), \(after?.1)))
+                  AND (\(after?.micros)::bigint IS NULL
+                       OR ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(after?.micros), \(after?.id)))
                 ORDER BY created_at DESC, id DESC LIMIT \(limit + 1)::int
                 """, logger: logger)
-            var keys: [(UUID, Int64)] = []
-            for try await (id, micros) in rows.decode((UUID, Int64).self) { keys.append((id, micros)) }
+            var keys: [TimeCursor] = []
+            for try await (id, micros) in rows.decode((UUID, Int64).self) { keys.append(TimeCursor(micros: micros, id: id)) }
             let page = Array(keys.prefix(limit))
-            let next = keys.count > limit ? page.last.map { "\($0.1)_\($0.0.text)" } : nil
-            return .init(deliveries: try await loadDeliveries(webhook, ids: page.map(\.0), on: connection), nextCursor: next)
+            let next = keys.count > limit ? page.last?.encoded : nil
+            return .init(deliveries: try await loadDeliveries(webhook, ids: page.map(\.id), on: connection), nextCursor: next)
         }
     }
 

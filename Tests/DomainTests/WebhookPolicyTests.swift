@@ -45,17 +45,17 @@ struct WebhookPolicyTests {
     @Test("the wait doubles per attempt up to the cap, and jitter takes away at most half")
     func backoff() {
         let base = Duration.seconds(30), cap = Duration.seconds(3600)
-        #expect(WebhookPolicy.backoff(afterAttempt: 1, base: base, cap: cap, jitter: 0) == .seconds(30))
-        #expect(WebhookPolicy.backoff(afterAttempt: 2, base: base, cap: cap, jitter: 0) == .seconds(60))
-        #expect(WebhookPolicy.backoff(afterAttempt: 4, base: base, cap: cap, jitter: 0) == .seconds(240))
-        #expect(WebhookPolicy.backoff(afterAttempt: 9, base: base, cap: cap, jitter: 0) == .seconds(3600))
-        #expect(WebhookPolicy.backoff(afterAttempt: 60, base: base, cap: cap, jitter: 0) == .seconds(3600))
-        #expect(WebhookPolicy.backoff(afterAttempt: 2, base: base, cap: cap, jitter: 1) == .seconds(30))
+        #expect(RetryPolicy.backoff(afterAttempt: 1, base: base, cap: cap, jitter: 0) == .seconds(30))
+        #expect(RetryPolicy.backoff(afterAttempt: 2, base: base, cap: cap, jitter: 0) == .seconds(60))
+        #expect(RetryPolicy.backoff(afterAttempt: 4, base: base, cap: cap, jitter: 0) == .seconds(240))
+        #expect(RetryPolicy.backoff(afterAttempt: 9, base: base, cap: cap, jitter: 0) == .seconds(3600))
+        #expect(RetryPolicy.backoff(afterAttempt: 60, base: base, cap: cap, jitter: 0) == .seconds(3600))
+        #expect(RetryPolicy.backoff(afterAttempt: 2, base: base, cap: cap, jitter: 1) == .seconds(30))
         for jitter in stride(from: 0.0, through: 1.0, by: 0.1) {
-            let wait = WebhookPolicy.backoff(afterAttempt: 3, base: base, cap: cap, jitter: jitter)
+            let wait = RetryPolicy.backoff(afterAttempt: 3, base: base, cap: cap, jitter: jitter)
             #expect(wait >= .seconds(60) && wait <= .seconds(120))
         }
-        #expect(!WebhookPolicy.isDead(afterAttempts: 2, maximum: 3))
-        #expect(WebhookPolicy.isDead(afterAttempts: 3, maximum: 3))
+        #expect(!RetryPolicy.isDead(afterAttempts: 2, maximum: 3))
+        #expect(RetryPolicy.isDead(afterAttempts: 3, maximum: 3))
     }
 }

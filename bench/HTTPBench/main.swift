@@ -98,16 +98,17 @@ let generator = LoadGenerator(host: options.host, port: options.port, work: scen
 // Warm up: connections, caches, the worker's and PostgreSQL's plans.
 _ = try await generator.closedLoop(clients: 4, duration: .seconds(2))
 
-var rateAt32: Double?
+/// The closed-loop rate the open loop is set from: at 32 clients when measured, else at the first count.
+var referenceRate: Double?
 for clients in options.clients {
     let result = try await generator.closedLoop(clients: clients, duration: .seconds(options.seconds))
-    if clients == 32 || rateAt32 == nil { rateAt32 = result.rate }
+    if clients == 32 || referenceRate == nil { referenceRate = result.rate }
     print("\(scenario)_c\(clients)_rate \(String(format: "%.1f", result.rate))")
     print("\(scenario)_c\(clients)_p50_us \(result.microseconds(50))")
     print("\(scenario)_c\(clients)_p99_us \(result.microseconds(99))")
     print("\(scenario)_c\(clients)_failed \(result.failed)")
 }
-let rate = options.rate ?? ((rateAt32 ?? 100) * 0.6).rounded()
+let rate = options.rate ?? ((referenceRate ?? 100) * 0.6).rounded()
 let open = try await generator.openLoop(rate: rate, connections: 64, duration: .seconds(options.seconds))
 print("open_rate_target \(String(format: "%.0f", rate))")
 print("open_rate \(String(format: "%.1f", open.rate))")

@@ -3,7 +3,7 @@ import Synchronization
 
 /// A wake-up call between tasks of one process: `wake()` ends a `wait` in progress, or the next
 /// one if nobody waits. Several wakes before a wait count as one.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
@@ -11,7 +11,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func wake() {
+    public init() {}
+
+    public func wake() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.waiters.isEmpty else {
                 state.pending = true
@@ -24,7 +26,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns at the next wake, after `limit`, or when the task is cancelled, whichever is first.
-    func wait(upTo limit: Duration) async {
+    public func wait(upTo limit: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: limit) }
             group.addTask { await self.next() }
