@@ -8,7 +8,9 @@ import Logging
 /// whose details stay in the callee's log.
 public struct RPCRouter: Sendable {
     public typealias Handler = @Sendable ([UInt8]) async -> [UInt8]
+    public typealias InlineHandler = @Sendable ([UInt8]) -> [UInt8]?
     private var handlers: [String: Handler] = [:]
+    private var inlineHandlers: [String: InlineHandler] = [:]
     private let logger: Logger
 
     public init(logger: Logger) {
@@ -38,6 +40,24 @@ public struct RPCRouter: Sendable {
             }
             return (try? JSONCodec.encode(reply)) ?? []
         }
+    }
+
+    /// Registers a synchronous shortcut for `method`: when `handler` returns a response, it is
+    /// the reply and the asynchronous handler is not called; when it returns nil (or the body
+    /// does not decode), the request goes to the asynchronous handler.
+    public mutating func onInline<Method: RPCMethod>(
+        _ method: Method.Type, _ handler: @escaping @Sendable (Method.Request) -> Method.Response?
+    ) {
+        inlineHandlers[Method.name] = { body in
+            guard let request = try? JSONCodec.decode(Method.Request.self, from: body), let response = handler(request) else { return nil }
+            return try? JSONCodec.encode(RPCReply<Method.Response>.success(response))
+        }
+    }
+
+    /// The reply of a synchronous shortcut, or nil when the request needs `handle`.
+    public func handleInline(_ message: AMQPMessage) -> AMQPRPCServer.Reply? {
+        guard let name = message.properties.type, let handler = inlineHandlers[name], let body = handler(message.body) else { return nil }
+        return AMQPRPCServer.Reply(body: body, type: name)
     }
 
     /// Handles one request message.

@@ -4,14 +4,18 @@ import Foundation
 import PostgresNIO
 import Store
 
-/// Makes authorization decisions from the facts in PostgreSQL at decision time: the caller's
-/// current roles and status, its API key's scope, the target tenant, and its delegations. The
-/// facts are read once per call, in one round trip, however many actions are weighed.
+/// Makes authorization decisions from the facts in PostgreSQL: the caller's current roles and
+/// status, its API key's scope, the target tenant, and its delegations. The facts are read in
+/// one round trip however many actions are weighed, or taken from a `FactsCache` that drops them
+/// at every committed change; the clock is consulted at each decision.
 public struct Authorizer: Sendable {
     let database: Database
+    let cache: FactsCache?
 
-    public init(database: Database) {
+    /// Reads the facts of every decision from PostgreSQL, or first from `cache` when given.
+    public init(database: Database, cache: FactsCache? = nil) {
         self.database = database
+        self.cache = cache
     }
 
     /// What an allowed call may proceed with.
@@ -24,32 +28,25 @@ public struct Authorizer: Sendable {
         public var via: Authorization.Via
     }
 
-    /// What one decision is made from.
-    struct Facts {
+    /// What one decision is made from. Nothing here depends on the clock: a relationship's end
+    /// and an API key's expiry are compared with `now` at each decision.
+    struct Facts: Sendable {
         var principal: Principal
         var home: TenantFacts
         var target: TenantFacts?
         var grants: [DelegationGrant]
+        var apiKeyExpiresAt: Date?
 
         func decide(_ action: Action, now: Date) -> Authorization.Decision {
-            Authorization.decide(principal: principal, home: home, action: action, target: target, delegations: grants, now: now)
+            if let apiKeyExpiresAt, now >= apiKeyExpiresAt { return .deny(.principalInactive) }
+            return Authorization.decide(principal: principal, home: home, action: action, target: target, delegations: grants, now: now)
         }
     }
 
     /// The decision and, for an allow through a delegation, when the relationship ends.
     public func decideWithExpiry(_ request: AuthorizeMethod.Request, now: Date = Date()) async throws -> AuthorizeMethod.Response {
-        let facts: Facts
-        switch try await load(adminID: request.adminID, homeTenantID: request.homeTenantID, apiKeyID: request.apiKeyID, tenantID: request.tenantID) {
-        case .failure(let reason): return .init(decision: .deny(reason))
-        case .success(let loaded): facts = loaded
-        }
-        let decision = facts.decide(request.action, now: now)
-        var validUntil: Date?
-        if case .allow(let via) = decision, let relationship = via.relationshipID,
-           let grant = facts.grants.first(where: { $0.relationshipID == relationship }) {
-            validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
-        }
-        return .init(decision: decision, validUntil: validUntil)
+        let loaded = try await load(adminID: request.adminID, homeTenantID: request.homeTenantID, apiKeyID: request.apiKeyID, tenantID: request.tenantID)
+        return Self.response(loaded, action: request.action, now: now)
     }
 
     /// Allows the call when any of `actions` is allowed (the first one wins), or throws the
@@ -81,38 +78,84 @@ public struct Authorizer: Sendable {
         try await require(context, anyOf: [action], in: tenantID)
     }
 
-    /// Reads the facts; a failure is the denial that needs no further thought.
-    private enum Loaded {
+    /// The facts, or the denial that needs no further thought (no such caller, disabled,
+    /// revoked key, bad id).
+    enum Loaded: Sendable {
         case success(Facts)
-        /// A denial decided by the facts alone (no such caller, disabled, revoked key, bad id).
         case failure(Authorization.DenyReason)
     }
 
-    private func load(adminID: String, homeTenantID: String, apiKeyID: String?, tenantID: String) async throws -> Loaded {
-        guard let admin = UUID(uuidString: adminID), let home = UUID(uuidString: homeTenantID) else { return .failure(.principalInactive) }
-        guard let target = UUID(uuidString: tenantID) else { return .failure(.noSuchTenant) }
+    /// The decision from facts held in memory, or nil when they must be read from PostgreSQL.
+    /// Never waits: the RPC server answers with it on the connection thread.
+    public func cachedDecision(_ request: AuthorizeMethod.Request, now: Date = Date()) -> AuthorizeMethod.Response? {
+        guard let cache, let key = Self.key(adminID: request.adminID, homeTenantID: request.homeTenantID, apiKeyID: request.apiKeyID, tenantID: request.tenantID),
+              case (let loaded?, _) = cache.lookup(key)
+        else { return nil }
+        return Self.response(loaded, action: request.action, now: now)
+    }
+
+    private static func response(_ loaded: Loaded, action: Action, now: Date) -> AuthorizeMethod.Response {
+        let facts: Facts
+        switch loaded {
+        case .failure(let reason): return .init(decision: .deny(reason))
+        case .success(let loadedFacts): facts = loadedFacts
+        }
+        let decision = facts.decide(action, now: now)
+        var validUntil: Date?
+        if case .allow(let via) = decision, let relationship = via.relationshipID,
+           let grant = facts.grants.first(where: { $0.relationshipID == relationship }) {
+            validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
+        }
+        return .init(decision: decision, validUntil: validUntil)
+    }
+
+    private static func key(adminID: String, homeTenantID: String, apiKeyID: String?, tenantID: String) -> FactsCache.Key? {
+        guard let admin = UUID(uuidString: adminID), let home = UUID(uuidString: homeTenantID), let target = UUID(uuidString: tenantID) else {
+            return nil
+        }
         var apiKey: UUID?
         if let raw = apiKeyID {
-            guard let id = UUID(uuidString: raw) else { return .failure(.principalInactive) }
+            guard let id = UUID(uuidString: raw) else { return nil }
             apiKey = id
         }
+        return FactsCache.Key(admin: admin, home: home, target: target, apiKey: apiKey)
+    }
+
+    private func load(adminID: String, homeTenantID: String, apiKeyID: String?, tenantID: String) async throws -> Loaded {
+        guard UUID(uuidString: adminID) != nil, UUID(uuidString: homeTenantID) != nil else { return .failure(.principalInactive) }
+        guard UUID(uuidString: tenantID) != nil else { return .failure(.noSuchTenant) }
+        guard let key = Self.key(adminID: adminID, homeTenantID: homeTenantID, apiKeyID: apiKeyID, tenantID: tenantID) else {
+            return .failure(.principalInactive)
+        }
+        guard let cache else { return try await read(key) }
+        let (cached, generation) = cache.lookup(key)
+        if let cached { return cached }
+        let loaded = try await read(key)
+        cache.store(loaded, for: key, generation: generation)
+        return loaded
+    }
+
+    private func read(_ key: FactsCache.Key) async throws -> Loaded {
         let rows = try await database.client.query("""
             SELECT admin_active, admin_roles, home_kind, home_active, target_kind, target_active,
-                   api_key_roles, api_key_valid, delegations::text
-            FROM tenantdesk_authorization_facts(\(admin), \(home), \(target), \(apiKey))
+                   api_key_roles, api_key_valid, api_key_expires_at, delegations::text
+            FROM tenantdesk_authorization_facts(\(key.admin), \(key.home), \(key.target), \(key.apiKey))
             """, logger: database.logger)
-        for try await row in rows.decode((Bool, [String], String?, Bool, String?, Bool, [String]?, Bool, String).self) {
-            let (adminActive, adminRoles, homeKind, homeActive, targetKind, targetActive, keyRoles, keyValid, delegations) = row
+        let homeID = key.home.uuidString.lowercased()
+        let targetID = key.target.uuidString.lowercased()
+        for try await row in rows.decode((Bool, [String], String?, Bool, String?, Bool, [String]?, Bool, Double?, String).self) {
+            let (adminActive, adminRoles, homeKind, homeActive, targetKind, targetActive, keyRoles, keyValid, keyExpiresAt, delegations) = row
             guard adminActive, keyValid, let homeKind = homeKind.flatMap(TenantKind.init(rawValue:)) else {
                 return .failure(.principalInactive)
             }
             var roles = adminRoles.compactMap(Role.init(rawValue:))
             if let keyRoles { roles = roles.filter { keyRoles.contains($0.rawValue) } }
             return .success(Facts(
-                principal: Principal(adminID: adminID, tenantID: homeTenantID, name: "", email: "", roles: roles),
-                home: TenantFacts(id: homeTenantID.lowercased(), kind: homeKind, active: homeActive),
-                target: targetKind.flatMap(TenantKind.init(rawValue:)).map { TenantFacts(id: tenantID.lowercased(), kind: $0, active: targetActive) },
-                grants: try Self.grants(delegations, partner: homeTenantID, customer: tenantID)))
+                principal: Principal(adminID: key.admin.uuidString.lowercased(), tenantID: homeID, name: "", email: "", roles: roles),
+                home: TenantFacts(id: homeID, kind: homeKind, active: homeActive),
+                target: targetKind.flatMap(TenantKind.init(rawValue:)).map { TenantFacts(id: targetID, kind: $0, active: targetActive) },
+                grants: try Self.grants(delegations, partner: homeID, customer: targetID),
+                apiKeyExpiresAt: keyExpiresAt.map(Date.init(timeIntervalSince1970:))))
         }
         return .failure(.principalInactive)
     }
@@ -129,7 +172,7 @@ public struct Authorizer: Sendable {
         try JSONDecoder().decode([StoredGrant].self, from: Data(json.utf8)).compactMap { stored in
             guard let status = DelegationGrant.Status(rawValue: stored.status) else { return nil }
             return DelegationGrant(
-                relationshipID: stored.id, partnerTenantID: partner.lowercased(), customerTenantID: customer.lowercased(),
+                relationshipID: stored.id, partnerTenantID: partner, customerTenantID: customer,
                 storedStatus: status, endsAt: Date(timeIntervalSince1970: stored.ends_at ?? 0), autoExtend: stored.auto_extend,
                 assignedRoles: stored.roles.compactMap(Role.init(rawValue:)))
         }

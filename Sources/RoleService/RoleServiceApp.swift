@@ -24,12 +24,14 @@ public struct RoleServiceApp: Sendable {
         let database = Database(configuration: configuration.database, logger: logger)
         let connection = try AMQPConnection(configuration: configuration.amqp, topology: TenantDeskTopology.roles, logger: logger)
         let outbox = Outbox()
+        let facts = FactsCache(database: database, logger: logger)
         return [
-            database.client, connection,
+            database.client, connection, facts,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
             ReminderJob(database: database, outbox: outbox, interval: configuration.reminderInterval, logger: logger),
             CredentialSweep(database: database, interval: .seconds(3600), logger: logger),
-            RolesRPCService(configuration: configuration, database: database, connection: connection, outbox: outbox, logger: logger),
+            RolesRPCService(
+                configuration: configuration, database: database, connection: connection, outbox: outbox, facts: facts, logger: logger),
         ]
     }
 
@@ -46,6 +48,7 @@ struct RolesRPCService: Service {
     let database: Database
     let connection: AMQPConnection
     let outbox: Outbox
+    let facts: FactsCache
     let logger: Logger
 
     func run() async throws {
@@ -60,9 +63,11 @@ struct RolesRPCService: Service {
             try await AMQPRPCServer(
                 connection: connection, queue: RPCQueue.roles, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
             ) { message in
-                // Decisions wait on PostgreSQL and decode rows: run them on the global pool, not on the
-                // connection thread that also moves every frame.
-                await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
+                // A decision from facts in memory is answered here, on the connection thread.
+                if let reply = router.handleInline(message) { return reply }
+                // Everything else waits on PostgreSQL or bcrypt: run it on the global pool, not on
+                // the connection thread that also moves every frame.
+                return await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
             }.run()
             group.cancelAll()
         }
@@ -75,7 +80,7 @@ struct RolesRPCService: Service {
         let login = LoginService(
             directory: directory, hasher: hasher, signer: signer, decoyHash: try await hasher.decoyHash(),
             throttle: LoginThrottle(database: database, limits: configuration.loginLimits), refreshTokens: refreshTokens, logger: logger)
-        let authorizer = Authorizer(database: database)
+        let authorizer = Authorizer(database: database, cache: facts)
         let store = RoleStore(database: database, authorizer: authorizer, outbox: outbox, hasher: hasher, logger: logger)
         let admins = AdminService(store: store)
         let tenants = TenantService(store: store, admins: admins)
@@ -94,6 +99,7 @@ struct RolesRPCService: Service {
         router.on(SigningKeysMethod.self) { [logger] _ in SigningKeysMethod.Response(keys: await signer.currentPublicKeys(keys, logger: logger)) }
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
         router.on(AuthorizeMethod.self) { try await authorizer.decideWithExpiry($0) }
+        router.onInline(AuthorizeMethod.self) { authorizer.cachedDecision($0) }
         router.on(ReachableTenantsMethod.self) { try await reachable.list($0) }
         router.on(ListTenantsMethod.self) { try await tenants.list($0) }
         router.on(GetTenantMethod.self) { try await tenants.get($0) }

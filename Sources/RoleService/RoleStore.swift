@@ -16,7 +16,7 @@ struct RoleStore: Sendable {
 
     /// Runs a change in one transaction bound to `tenant`. When it may change authorization
     /// decisions, an `authz.changed` event for `invalidating` commits with it (gateways drop
-    /// their cached decisions when it arrives).
+    /// their cached decisions when it arrives) and this process's facts cache is dropped at once.
     func change<Result: Sendable>(
         in tenant: UUID, invalidating: [UUID] = [], _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
@@ -31,6 +31,7 @@ struct RoleStore: Sendable {
             return result
         }
         outbox.wake()
+        if !invalidating.isEmpty { authorizer.cache?.invalidateAll() }
         return result
     }
 

@@ -195,7 +195,9 @@ td_rabbit_start() { # STACK_DIR PORT DIST_PORT NODENAME
     (
       _td_rabbit_env "$stack" "$node"
       export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$dist_port
-      export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+      # Schedulers that find no work sleep instead of spinning: on a machine of few cores shared
+      # with PostgreSQL and the services, spinning schedulers take the CPU the others wait for.
+      export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} ${TD_RABBIT_ERL_ARGS-+sbwt none +sbwtdcpu none +sbwtdio none}"
       mkdir -p "$HOME" "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
       echo '[].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
       : >"$RABBITMQ_CONF_ENV_FILE"
