@@ -127,9 +127,18 @@ public final class AMQPConnection: Service, Sendable {
         }
     }
 
+    /// An answer given on the connection thread to an RPC request: the reply's body and
+    /// properties, or nil to hand the request to the consumer's stream.
+    public typealias InlineAnswer = @Sendable (AMQPMessage) -> (body: [UInt8], properties: AMQPProperties)?
+
     /// Consumes `queue` with manual acknowledgement and at most `prefetch` unsettled deliveries.
     /// The consumer survives reconnects.
-    public func consume(queue: String, prefetch: UInt16) -> AMQPConsumer {
+    ///
+    /// With `answer`, each request (a message with a reply-to address) is first offered to it on
+    /// the connection thread as it arrives: when it answers, the reply is sent and the request
+    /// acknowledged at once, and the stream never sees it. `answer` must be quick and must never
+    /// wait (no locks held long, no I/O): every frame of the connection waits for it.
+    public func consume(queue: String, prefetch: UInt16, answer: InlineAnswer? = nil) -> AMQPConsumer {
         let id = counters.withLock { counters -> Int in
             counters.consumer += 1
             return counters.consumer
@@ -137,7 +146,7 @@ public final class AMQPConnection: Service, Sendable {
         let (stream, continuation) = AsyncThrowingStream<AMQPDelivery, any Error>.makeStream()
         let loop = self.loop
         continuation.onTermination = { _ in loop.submit(.cancelConsumer(id: id)) }
-        loop.submit(.consume(ConsumerRegistration(id: id, queue: queue, prefetch: prefetch, continuation: continuation)))
+        loop.submit(.consume(ConsumerRegistration(id: id, queue: queue, prefetch: prefetch, continuation: continuation, answer: answer)))
         return AMQPConsumer(stream: stream) { loop.submit(.stopConsumer(id: id)) }
     }
 
@@ -167,9 +176,9 @@ public final class AMQPConnection: Service, Sendable {
         let request = properties
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                loop.submit(.call(CallRequest(
-                    id: id, routingKey: queue, body: body, properties: request, deadline: deadline,
-                    continuation: continuation)))
+                let call = CallRequest(
+                    id: id, routingKey: queue, body: body, properties: request, deadline: deadline, continuation: continuation)
+                if !loop.callDirectly(call) { loop.submit(.call(call)) }
             }
         } onCancel: {
             loop.submit(.cancelCall(id: id))

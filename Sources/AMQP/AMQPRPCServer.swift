@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// Serves RPC requests from a queue: each request goes to `handler`, whose answer is sent to
 /// the request's reply-to address with the same correlation id, then the request is
-/// acknowledged. At most `prefetch` requests are handled at once.
+/// acknowledged. At most `prefetch` requests are handled at once. An `inline` handler, when
+/// given, sees each request first, on the connection thread; what it answers goes back at once.
 public struct AMQPRPCServer: Service {
     /// What a handler returns: the reply body and its message type.
     public struct Reply: Sendable {
@@ -19,18 +20,26 @@ public struct AMQPRPCServer: Service {
     let queue: String
     let prefetch: UInt16
     let logger: Logger
+    let inline: (@Sendable (AMQPMessage) -> Reply?)?
     let handler: @Sendable (AMQPMessage) async -> Reply
 
-    /// Creates a server for `queue`.
+    /// Creates a server for `queue`. `inline` answers what it can without waiting (it runs on the
+    /// connection thread, so it must never block); nil sends the request on to `handler`.
     public init(
         connection: AMQPConnection, queue: String, prefetch: UInt16 = 32, logger: Logger,
+        inline: (@Sendable (AMQPMessage) -> Reply?)? = nil,
         handler: @escaping @Sendable (AMQPMessage) async -> Reply
     ) {
         self.connection = connection
         self.queue = queue
         self.prefetch = prefetch
         self.logger = logger
+        self.inline = inline
         self.handler = handler
+    }
+
+    static func properties(of reply: Reply) -> AMQPProperties {
+        AMQPProperties(contentType: "application/json", type: reply.type, persistent: false)
     }
 
     /// How long a graceful shutdown lets requests in hand finish before cancelling them (a
@@ -40,7 +49,14 @@ public struct AMQPRPCServer: Service {
 
     /// Serves until graceful shutdown or cancellation; requests not yet answered are requeued.
     public func run() async throws {
-        let consumer = connection.consume(queue: queue, prefetch: prefetch)
+        var answer: AMQPConnection.InlineAnswer?
+        if let inline = self.inline {
+            answer = { message in
+                guard let reply = inline(message) else { return nil }
+                return (body: reply.body, properties: Self.properties(of: reply))
+            }
+        }
+        let consumer = connection.consume(queue: queue, prefetch: prefetch, answer: answer)
         let connection = self.connection
         let handler = self.handler
         // Receiving, handling and replying run on the connection thread: no thread hop per
@@ -51,9 +67,7 @@ public struct AMQPRPCServer: Service {
                     group.addTask {
                         let reply = await handler(delivery.message)
                         if Task.isCancelled { return }  // Unsettled: requeued when the channel closes.
-                        connection.reply(
-                            to: delivery.message, body: reply.body,
-                            properties: AMQPProperties(contentType: "application/json", type: reply.type, persistent: false))
+                        connection.reply(to: delivery.message, body: reply.body, properties: Self.properties(of: reply))
                         delivery.ack()
                     }
                 }

@@ -43,6 +43,7 @@ struct ConsumerRegistration: Sendable {
     var queue: String
     var prefetch: UInt16
     var continuation: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation
+    var answer: AMQPConnection.InlineAnswer?
 }
 
 /// The outcome a consumer gives a delivery.

@@ -168,7 +168,8 @@ extension ConnectionLoop {
 
     private func register(_ registration: ConsumerRegistration) {
         consumers[registration.id] = ConsumerState(
-            queue: registration.queue, prefetch: registration.prefetch, continuation: registration.continuation)
+            queue: registration.queue, prefetch: registration.prefetch, continuation: registration.continuation,
+            answer: registration.answer)
     }
 
     /// Opens a channel for the consumer and starts it. A refusal (its queue is missing) schedules

@@ -108,6 +108,9 @@ extension ConnectionLoop {
             return
         }
         guard let id = consumerByChannel[channel], let consumer = consumers[id] else { return }
+        if !consumer.stopped, let answer = consumer.answer, answerInline(message, deliveryTag: deliveryTag, consumer: id, answer) {
+            return
+        }
         let settlementEpoch = consumer.epoch
         let delivery = AMQPDelivery(message: message) { [weak self] kind in
             self?.submit(.settle(Settlement(kind: kind, consumerID: id, epoch: settlementEpoch, deliveryTag: deliveryTag)))
@@ -118,6 +121,27 @@ extension ConnectionLoop {
         }
         // Nobody will handle it (the consumer stopped or its iteration ended): back to the queue now.
         if let session { try? session.reject(channel: channel, deliveryTag: deliveryTag, requeue: true) }
+    }
+
+    /// Sends the inline answer to a request and acknowledges it (with the acks of this pass).
+    /// False when there is none, or it could not be sent: the stream gets the request.
+    private func answerInline(
+        _ message: AMQPMessage, deliveryTag: UInt64, consumer id: Int, _ answer: AMQPConnection.InlineAnswer
+    ) -> Bool {
+        guard let session, let replyTo = message.properties.replyTo, let reply = answer(message) else { return false }
+        var properties = reply.properties
+        properties.correlationID = message.properties.correlationID
+        properties.persistent = false
+        do throws(AMQPError) {
+            try session.publish(
+                channel: ChannelNumber.rpc, exchange: "", routingKey: replyTo, body: reply.body, properties: properties, mandatory: false)
+        } catch {
+            return false
+        }
+        consumers[id]?.unsettled.append(deliveryTag)
+        consumers[id]?.pendingAcks.insert(deliveryTag)
+        consumersWithPendingAcks.insert(id)
+        return true
     }
 
     private func returned(_ message: AMQPMessage, code: UInt16, text: String, channel: UInt16) {

@@ -11,9 +11,11 @@ import Darwin
 /// The thread that owns one rabbitmq-c connection: it connects, declares the topology, reads
 /// frames, runs the commands tasks hand it, and reconnects with backoff when the connection drops.
 ///
-/// - Important: Everything below `// Thread-confined` is touched only by the connection thread.
-///   Other threads talk to it only through `submit`, which appends to a locked inbox and wakes the
-///   thread's `poll()` through an eventfd.
+/// - Important: Everything below `// Thread-confined` is touched only by the connection thread,
+///   which holds `sessionLock` except while it waits in `poll()`. Other threads talk to it through
+///   `submit`, which appends to a locked inbox and wakes the thread's `poll()` through an eventfd,
+///   with one exception: `callDirectly` sends an RPC request itself when it can take the lock
+///   while the thread waits (see there).
 final class ConnectionLoop: @unchecked Sendable {
     struct Inbox {
         var commands: [ConnectionCommand] = []
@@ -37,6 +39,8 @@ final class ConnectionLoop: @unchecked Sendable {
     private let finished = Mutex<[CheckedContinuation<Void, Never>]?>([])
     /// The connection thread's id, so that `submit` from that thread skips the eventfd.
     private let loopThread = Atomic<UInt>(0)
+    /// Held by the connection thread except while it waits in `poll()`.
+    let sessionLock = SessionLock()
 
     // Thread-confined.
     var session: RabbitMQSession?
@@ -53,6 +57,8 @@ final class ConnectionLoop: @unchecked Sendable {
     var nextChannel: UInt16 = ChannelNumber.firstConsumer
     var freeChannels: [UInt16] = []
     var stopping = false
+    /// While the thread waits in `poll()`: when that wait ends at the latest.
+    var waitingUntil: ContinuousClock.Instant?
 
     init(configuration: AMQPConfiguration, topology: AMQPTopology, logger: Logger) throws(AMQPError) {
         let fd = crabbitmq_wake_fd()
@@ -87,6 +93,30 @@ final class ConnectionLoop: @unchecked Sendable {
         return accepted
     }
 
+    /// Sends an RPC request from the calling thread while the connection thread waits in `poll()`,
+    /// which saves waking that thread for every call (the reply still arrives through it). Returns
+    /// false, having done nothing, when the caller must `submit` the call instead: on the
+    /// connection thread, while the thread works or reconnects, or when the send fails (the
+    /// thread then meets the same failure and reconnects).
+    func callDirectly(_ request: CallRequest) -> Bool {
+        guard loopThread.load(ordering: .relaxed) != ThreadID.current, sessionLock.tryLock() else { return false }
+        defer { sessionLock.unlock() }
+        guard !stopping, let session, let waitingUntil, ContinuousClock.now < request.deadline else { return false }
+        do throws(AMQPError) {
+            try session.publish(
+                channel: ChannelNumber.rpc, exchange: "", routingKey: request.routingKey, body: request.body,
+                properties: request.properties, mandatory: true)
+        } catch {
+            return false
+        }
+        calls[request.id] = PendingCall(routingKey: request.routingKey, deadline: request.deadline, continuation: request.continuation)
+        noteDeadline(request.deadline)
+        // rabbitmq-c may have read frames while it wrote (they wait in its buffer, where poll()
+        // does not see them), and the wait may end after this call's deadline.
+        if session.hasBufferedInput || request.deadline < waitingUntil { crabbitmq_wake_signal(wakeFD) }
+        return true
+    }
+
     /// Waits until the thread has exited.
     func waitUntilFinished() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -117,6 +147,8 @@ final class ConnectionLoop: @unchecked Sendable {
     /// The body of the connection thread.
     func run() {
         loopThread.store(ThreadID.current, ordering: .relaxed)
+        sessionLock.lock()
+        defer { sessionLock.unlock() }
         var delay = configuration.initialReconnectDelay
         while !stopping {
             do throws(AMQPError) {
@@ -183,6 +215,8 @@ final class ConnectionLoop: @unchecked Sendable {
             // is also when rabbitmq-c sends a due heartbeat and notices a silent broker).
             if events != WaitEvents.wake || session.hasBufferedInput {
                 try readFrames(from: session)
+                // Requests answered inline while reading are acknowledged now, not after the next wake.
+                if !consumersWithPendingAcks.isEmpty { try flushAcks(on: session) }
             }
             let now = ContinuousClock.now
             expireDeadlines(now: now)
@@ -206,7 +240,12 @@ final class ConnectionLoop: @unchecked Sendable {
                 events = WaitEvents.wake
                 continue
             }
-            events = crabbitmq_wait(session.socketDescriptor, wakeFD, pollTimeout(now: now))
+            let timeout = pollTimeout(now: now)
+            waitingUntil = now + .milliseconds(timeout)
+            sessionLock.unlock()
+            events = crabbitmq_wait(session.socketDescriptor, wakeFD, timeout)
+            sessionLock.lock()
+            waitingUntil = nil
             if events & WaitEvents.wake != 0 { crabbitmq_wake_reset(wakeFD) }
         }
     }
@@ -326,3 +365,4 @@ enum ChannelNumber {
     static let firstConsumer: UInt16 = 10
     static let directReplyTo = "amq.rabbitmq.reply-to"
 }
+

@@ -19,6 +19,8 @@ struct ConsumerState {
     var queue: String
     var prefetch: UInt16
     var continuation: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation
+    /// Answers some requests on the connection thread, before they reach the stream.
+    var answer: AMQPConnection.InlineAnswer?
     var channel: UInt16?
     var consumerTag: String?
     /// Deliveries carry the epoch they arrived in; settlements from an older epoch are dropped.

@@ -47,6 +47,9 @@ public enum Authorization {
         }
     }
 
+    /// On the wire (the hottest RPC reply, so kept flat): `{"allow":"own_role"|"vendor_role",
+    /// "role":…}`, `{"allow":"delegation","role":…,"relationship_id":…}` or `{"deny":<reason>}`.
+    /// The nested shape of earlier releases (`{"allow":{"_0":…}}`) is still read.
     public enum Decision: Codable, Sendable, Equatable {
         case allow(Via)
         case deny(DenyReason)
@@ -54,6 +57,60 @@ public enum Authorization {
         public var isAllowed: Bool {
             if case .allow = self { return true }
             return false
+        }
+
+        private enum Key: String, CodingKey {
+            case allow, deny, role
+            case relationshipID = "relationship_id"
+        }
+
+        /// `{"_0": value}`: how earlier releases wrapped an associated value.
+        private struct Legacy<Value: Decodable>: Decodable {
+            var value: Value
+            enum CodingKeys: String, CodingKey { case value = "_0" }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            switch self {
+            case .allow(.ownRole(let role)):
+                try container.encode("own_role", forKey: .allow)
+                try container.encode(role, forKey: .role)
+            case .allow(.vendorRole(let role)):
+                try container.encode("vendor_role", forKey: .allow)
+                try container.encode(role, forKey: .role)
+            case .allow(.delegation(let relationshipID, let role)):
+                try container.encode("delegation", forKey: .allow)
+                try container.encode(role, forKey: .role)
+                try container.encode(relationshipID, forKey: .relationshipID)
+            case .deny(let reason):
+                try container.encode(reason, forKey: .deny)
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            if container.contains(.deny) {
+                if let reason = try? container.decode(DenyReason.self, forKey: .deny) {
+                    self = .deny(reason)
+                } else {
+                    self = .deny(try container.decode(Legacy<DenyReason>.self, forKey: .deny).value)
+                }
+                return
+            }
+            guard let kind = try? container.decode(String.self, forKey: .allow) else {
+                self = .allow(try container.decode(Legacy<Via>.self, forKey: .allow).value)
+                return
+            }
+            let role = try container.decode(Role.self, forKey: .role)
+            switch kind {
+            case "own_role": self = .allow(.ownRole(role))
+            case "vendor_role": self = .allow(.vendorRole(role))
+            case "delegation":
+                self = .allow(.delegation(relationshipID: try container.decode(String.self, forKey: .relationshipID), role: role))
+            default:
+                throw DecodingError.dataCorruptedError(forKey: .allow, in: container, debugDescription: "unknown way of allowing: \(kind)")
+            }
         }
     }
 

@@ -5,6 +5,13 @@ public enum Permissions {
     /// Actions a role grants in the tenant where it is held (or, for a partner admin's delegated
     /// customer roles, in the customer tenant).
     public static func actions(of role: Role) -> Set<Action> {
+        ownTable[role] ?? []
+    }
+
+    /// Every role's actions, built once: a decision looks them up several times.
+    private static let ownTable = Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, table(of: $0)) })
+
+    private static func table(of role: Role) -> Set<Action> {
         switch role {
         case .tenantAdmin:
             return [.tenantRead, .requestCreate, .requestRead, .requestComment, .requestClose, .directoryRead,
@@ -29,6 +36,19 @@ public enum Permissions {
     /// every customer's requests; the platform operator administers customers and partners.
     /// Other roles act outside their tenant only through a delegation.
     public static func vendorActions(of role: Role, in kind: TenantKind) -> Set<Action> {
+        switch (role, kind) {
+        case (.supportEngineer, .customer): return engineerInCustomer
+        case (.supportManager, .customer): return managerInCustomer
+        case (.platformOperator, .customer), (.platformOperator, .partner): return operatorElsewhere
+        default: return []
+        }
+    }
+
+    private static let engineerInCustomer = vendorTable(of: .supportEngineer, in: .customer)
+    private static let managerInCustomer = vendorTable(of: .supportManager, in: .customer)
+    private static let operatorElsewhere = vendorTable(of: .platformOperator, in: .customer)
+
+    private static func vendorTable(of role: Role, in kind: TenantKind) -> Set<Action> {
         switch (role, kind) {
         case (.supportEngineer, .customer): return [.tenantRead, .supportWork, .requestRead, .requestComment]
         case (.supportManager, .customer):

@@ -18,11 +18,15 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     /// The roles an administrator of a tenant of `kind` may hold.
     public static func roles(for kind: TenantKind) -> Set<Role> {
         switch kind {
-        case .customer: return [.tenantAdmin, .serviceAdmin, .readOnly]
-        case .partner: return [.partnerAdmin]
-        case .vendor: return [.supportEngineer, .supportManager, .platformOperator]
+        case .customer: return customerRoles
+        case .partner: return partnerRoles
+        case .vendor: return vendorRoles
         }
     }
+
+    private static let customerRoles: Set<Role> = [.tenantAdmin, .serviceAdmin, .readOnly]
+    private static let partnerRoles: Set<Role> = [.partnerAdmin]
+    private static let vendorRoles: Set<Role> = [.supportEngineer, .supportManager, .platformOperator]
 
     /// The role that manages a tenant of `kind`: its last active holder cannot be removed or demoted.
     public static func manager(of kind: TenantKind) -> Role {

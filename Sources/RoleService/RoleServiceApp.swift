@@ -61,13 +61,13 @@ struct RolesRPCService: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await signer.reloadLoop(repository, interval: configuration.signingKeyReloadInterval, logger: logger) }
             try await AMQPRPCServer(
-                connection: connection, queue: RPCQueue.roles, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
+                connection: connection, queue: RPCQueue.roles, prefetch: UInt16(configuration.rpcConcurrency), logger: logger,
+                // A decision from facts in memory is answered on the connection thread as it arrives.
+                inline: { router.handleInline($0) }
             ) { message in
-                // A decision from facts in memory is answered here, on the connection thread.
-                if let reply = router.handleInline(message) { return reply }
                 // Everything else waits on PostgreSQL or bcrypt: run it on the global pool, not on
                 // the connection thread that also moves every frame.
-                return await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
+                await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
             }.run()
             group.cancelAll()
         }

@@ -35,6 +35,50 @@ struct RPCTests {
         for index in 0..<200 { #expect(answers[index] == "answer:q\(index)") }
     }
 
+    @Test("an inline handler answers on the connection thread; what it declines reaches the async handler; all are acknowledged")
+    func inlineAnswers() async throws {
+        let queue = TestBroker.uniqueName("test.rpc-inline")
+        let server = try await TestBroker.connect(name: "rpc-inline-server", topology: AMQPTopology(queues: [
+            .init(name: queue, durable: false),
+        ]))
+        let client = try await TestBroker.connect(name: "rpc-inline-client")
+        let serving = Task {
+            try await AMQPRPCServer(
+                connection: server, queue: queue, prefetch: 8, logger: TestBroker.logger,
+                inline: { request in
+                    request.body.text.hasPrefix("fast") ? AMQPRPCServer.Reply(body: [UInt8](text: "inline:" + request.body.text)) : nil
+                }
+            ) { request in
+                try? await Task.sleep(for: .milliseconds(5))
+                return AMQPRPCServer.Reply(body: [UInt8](text: "async:" + request.body.text))
+            }.run()
+        }
+        defer { Task { _ = try? await client.deleteQueue(queue); await client.close() } }
+
+        // More calls than the prefetch: a missing acknowledgement would stall them.
+        let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 0..<100 {
+                group.addTask {
+                    let body = index % 2 == 0 ? "fast\(index)" : "slow\(index)"
+                    let reply = try await client.call(queue: queue, body: [UInt8](text: body), timeout: .seconds(10))
+                    return (index, reply.body.text)
+                }
+            }
+            var answers: [Int: String] = [:]
+            for try await (index, answer) in group { answers[index] = answer }
+            return answers
+        }
+        for index in 0..<100 {
+            #expect(answers[index] == (index % 2 == 0 ? "inline:fast\(index)" : "async:slow\(index)"))
+        }
+        // Unacknowledged requests would return to the queue when the server's connection closes.
+        serving.cancel()
+        _ = try? await serving.value
+        await server.close()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await client.messageCount(queue: queue) == 0)
+    }
+
     @Test("a call to a queue nobody consumes times out at its deadline")
     func timeout() async throws {
         let queue = TestBroker.uniqueName("test.rpc-silent")
