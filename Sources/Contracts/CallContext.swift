@@ -16,10 +16,11 @@ public struct CallContext: Codable, Sendable {
     }
 }
 
-/// `roles.authorize.v1`: may the principal do the action in the tenant? Allow names how (own
-/// role, vendor role, which delegation); deny names why.
+/// `roles.authorize.v2`: may the principal do the action in the tenant? Allow names how (own
+/// role, vendor role, which delegation); deny names why. (v2: the decision's flat shape; role
+/// services still answer `AuthorizeV1Method` for gateways of earlier releases.)
 public enum AuthorizeMethod: RPCMethod {
-    public static let name = "roles.authorize.v1"
+    public static let name = "roles.authorize.v2"
     public static let queue = RPCQueue.roles
 
     public struct Request: Codable, Sendable, Hashable {

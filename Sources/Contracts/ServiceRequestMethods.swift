@@ -73,6 +73,19 @@ public enum GetRequestMethod: RPCMethod {
     public typealias Response = ServiceRequestDetail
 }
 
+/// `worker.requests.list.v2`: the same list, answered as the API's JSON (`ServiceRequestListJSON`),
+/// which the gateway sends on without decoding it.
+public enum ListRequestPageMethod: RPCMethod {
+    public static let name = "worker.requests.list.v2"
+    public static let queue = RPCQueue.worker
+    public typealias Request = ListRequestsMethod.Request
+    public struct Response: Codable, Sendable {
+        /// A `ServiceRequestList` of the OpenAPI spec.
+        public var json: Data
+        public init(json: Data) { self.json = json }
+    }
+}
+
 /// `worker.requests.list.v1`.
 public enum ListRequestsMethod: RPCMethod {
     public static let name = "worker.requests.list.v1"

@@ -1,5 +1,6 @@
 import Contracts
 import Domain
+import Foundation
 import Messaging
 import OpenAPIRuntime
 
@@ -93,5 +94,20 @@ struct APIHandler: APIProtocol {
         } catch {
             throw APIProblem(error)
         }
+    }
+    /// The typed answer for a page of requests the worker wrote as the API's JSON: a placeholder
+    /// when `PassThroughJSON` sends those bytes as they are, else the page decoded.
+    func requestList(_ json: Data) throws -> Components.Schemas.ServiceRequestList {
+        if PassThroughJSON.offer(json) { return .init(items: [], counts: .init()) }
+        return try Self.decodeRequestList(json)
+    }
+
+    static func decodeRequestList(_ json: Data) throws -> Components.Schemas.ServiceRequestList {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            return try InternetDateTranscoder().decode(try container.decode(String.self))
+        }
+        return try decoder.decode(Components.Schemas.ServiceRequestList.self, from: json)
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Messaging
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import ServiceLifecycle
 
 /// The API gateway: HTTP in front, RabbitMQ behind.
@@ -49,7 +50,10 @@ public struct Gateway: Sendable {
         let readiness = ReadinessCheck(connection: connection, rpc: rpc, keyRing: keyRing, timeout: configuration.readinessTimeout)
         try APIHandler(
             rpc: rpc, readiness: readiness, decisions: decisions, attachmentMaxBytes: configuration.attachmentMaxBytes
-        ).registerHandlers(on: router)
+        ).registerHandlers(on: router, configuration: Self.openAPIConfiguration, middlewares: [PassThroughJSON()])
         return router
     }
+
+    /// Compact JSON (sorted keys, so the same answer is the same bytes) and the API's own dates.
+    static let openAPIConfiguration = Configuration(dateTranscoder: InternetDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
 }

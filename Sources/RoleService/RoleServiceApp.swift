@@ -100,6 +100,8 @@ struct RolesRPCService: Service {
         router.on(RolesPingMethod.self) { _ in PingResponse(service: "roles", instance: instance) }
         router.on(AuthorizeMethod.self) { try await authorizer.decideWithExpiry($0) }
         router.onInline(AuthorizeMethod.self) { authorizer.cachedDecision($0) }
+        router.on(AuthorizeV1Method.self) { .init(try await authorizer.decideWithExpiry($0)) }
+        router.onInline(AuthorizeV1Method.self) { authorizer.cachedDecision($0).map(AuthorizeV1Method.Response.init) }
         router.on(ReachableTenantsMethod.self) { try await reachable.list($0) }
         router.on(ListTenantsMethod.self) { try await tenants.list($0) }
         router.on(GetTenantMethod.self) { try await tenants.get($0) }

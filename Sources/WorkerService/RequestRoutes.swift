@@ -46,6 +46,12 @@ struct RequestRoutes: Sendable {
         router.on(SubmitRequestMethod.self) { request in try await clientData { try await requests.submit(request) } }
         router.on(GetRequestMethod.self) { request in try await clientData { try await queries.get(request) } }
         router.on(ListRequestsMethod.self) { request in try await clientData { try await queries.list(request) } }
+        router.on(ListRequestPageMethod.self) { request in
+            try await clientData {
+                let page = try await queries.list(request)
+                return .init(json: try ServiceRequestListJSON.encode(items: page.items, nextCursor: page.nextCursor, counts: page.counts))
+            }
+        }
         router.on(AddMessageMethod.self) { request in try await clientData { try await thread.addMessage(request) } }
         router.on(TransitionRequestMethod.self) { request in try await clientData { try await thread.transition(request) } }
         router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }

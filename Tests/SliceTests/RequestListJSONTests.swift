@@ -1,0 +1,65 @@
+import Contracts
+import Domain
+import Foundation
+@testable import GatewayApp
+import Testing
+
+/// The worker writes a page of requests as the API's JSON and the gateway sends it on: it must be
+/// exactly what the generated types would have written for the same page.
+@Suite("Request list JSON")
+struct RequestListJSONTests {
+    static let at = Date(timeIntervalSince1970: 1_795_000_000)
+
+    static let full = ServiceRequestView(
+        id: UUID().uuidString.lowercased(), tenantID: UUID().uuidString.lowercased(), tenantName: "Contoso \"Japan\"", number: 42,
+        status: .waitingForCustomer,
+        fields: RequestFields(
+            category: "device_management", feature: "enrolment", symptom: "esp_stuck", summary: "Laptops stop at ESP\n",
+            details: "Since Monday — 日本語 too", severity: .a, language: "ja",
+            contact: ContactDetails(name: "Cara", email: "cara@example.com", phone: "+81 3 0000 0000", preferredMethod: "phone",
+                                    timeZone: "Asia/Tokyo", country: "JP"),
+            suggestionSessionID: "s-1"),
+        requestedBy: ActorView(adminID: UUID().uuidString.lowercased(), name: "Cara", side: "customer"),
+        viaRelationshipID: UUID().uuidString.lowercased(), queue: "tokyo-devices",
+        assignedTo: ActorView(adminID: UUID().uuidString.lowercased(), name: "Eve", side: "support"), plan: .premier,
+        response: ResponseTargetView(
+            targetMinutes: 60, dueAt: at + 3600, status: "breached", firstResponseAt: at + 7200,
+            explanation: DueExplanation(policy: "premier plan, severity A", clock: "around the clock", startedAt: at, pausedMinutes: 5,
+                                        steps: ["submitted", "due"])),
+        submittedAt: at, resolvedAt: at + 10, resolutionSummary: "fixed", closedAt: at + 20, draftExpiresAt: at + 30,
+        createdAt: at - 60, updatedAt: at + 40, version: 7, allowedTransitions: [.customerReply, .withdraw])
+
+    static var sparse: ServiceRequestView {
+        var view = ServiceRequestView(
+            id: UUID().uuidString.lowercased(), tenantID: UUID().uuidString.lowercased(), tenantName: nil, number: nil, status: .draft,
+            fields: RequestFields(), requestedBy: ActorView(adminID: nil, name: nil, side: "system"), viaRelationshipID: nil,
+            queue: nil, assignedTo: nil, plan: nil, response: nil, submittedAt: nil, resolvedAt: nil, resolutionSummary: nil,
+            closedAt: nil, draftExpiresAt: nil, createdAt: at, updatedAt: at, version: 1, allowedTransitions: [])
+        view.escalatedAt = at + 50
+        view.escalationReason = "customer is down"
+        return view
+    }
+
+    @Test("the page the worker writes reads back as the page the generated types describe")
+    func samePage() throws {
+        let views = [Self.full, Self.sparse]
+        let counts = ["submitted": 3, "waiting_for_customer": 1]
+        for cursor in ["c2VjcmV0", nil] {
+            let json = try ServiceRequestListJSON.encode(items: views, nextCursor: cursor, counts: counts)
+            let expected = Components.Schemas.ServiceRequestList(
+                items: views.map(Components.Schemas.ServiceRequest.init), nextCursor: cursor, counts: .init(additionalProperties: counts))
+            #expect(try APIHandler.decodeRequestList(json) == expected)
+        }
+    }
+
+    @Test("absent values are left out, dates are RFC 3339 to the second, keys are snake_case")
+    func shape() throws {
+        let json = try ServiceRequestListJSON.encode(items: [Self.sparse], nextCursor: nil, counts: [:])
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(!text.contains("null"))
+        #expect(!text.contains("next_cursor"))
+        #expect(text.contains(#""created_at":"2026-11-18T"#))
+        #expect(text.contains(#""escalation_reason":"customer is down""#))
+        #expect(text.contains(#""allowed_transitions":[]"#))
+    }
+}
