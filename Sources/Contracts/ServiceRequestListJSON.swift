@@ -7,158 +7,113 @@ import Foundation
 /// to the second and keys are sorted, as the gateway writes every other answer.
 public enum ServiceRequestListJSON {
     public static func encode(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(InternetDate.format(date))
+        var json = JSONWriter(capacity: 512 + items.count * 1024)
+        json.beginObject()
+        json.key("counts")
+        json.beginObject()
+        for status in counts.keys.sorted() {
+            json.int(status, counts[status])
         }
-        return try encoder.encode(Page(items: items.map(Item.init), nextCursor: nextCursor, counts: counts))
+        json.endObject()
+        json.key("items")
+        json.beginArray()
+        for item in items { write(item, to: &json) }
+        json.endArray()
+        json.string("next_cursor", nextCursor)
+        json.endObject()
+        return Data(json.bytes)
     }
 
-    private struct Page: Encodable {
-        var items: [Item]
-        var nextCursor: String?
-        var counts: [String: Int]
-        enum CodingKeys: String, CodingKey {
-            case items, counts
-            case nextCursor = "next_cursor"
+    private static func write(_ view: ServiceRequestView, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("allowed_transitions")
+        json.beginArray()
+        for transition in view.allowedTransitions { json.string(transition.rawValue) }
+        json.endArray()
+        if let assignedTo = view.assignedTo {
+            json.key("assigned_to")
+            write(assignedTo, to: &json)
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            try container.encodeIfPresent(nextCursor, forKey: .nextCursor)
-            try container.encode(counts, forKey: .counts)
+        json.date("closed_at", view.closedAt)
+        json.date("created_at", view.createdAt)
+        json.date("draft_expires_at", view.draftExpiresAt)
+        json.date("escalated_at", view.escalatedAt)
+        json.string("escalation_reason", view.escalationReason)
+        json.key("fields")
+        write(view.fields, to: &json)
+        json.string("id", view.id)
+        json.int("number", view.number)
+        json.string("plan", view.plan?.rawValue)
+        json.string("queue", view.queue)
+        json.key("requested_by")
+        write(view.requestedBy, to: &json)
+        json.string("resolution_summary", view.resolutionSummary)
+        json.date("resolved_at", view.resolvedAt)
+        if let response = view.response {
+            json.key("response")
+            write(response, to: &json)
         }
+        json.string("status", view.status.rawValue)
+        json.date("submitted_at", view.submittedAt)
+        json.string("tenant_id", view.tenantID)
+        json.string("tenant_name", view.tenantName)
+        json.date("updated_at", view.updatedAt)
+        json.int("version", view.version)
+        json.string("via_relationship_id", view.viaRelationshipID)
+        json.endObject()
     }
 
-    private struct Item: Encodable {
-        var view: ServiceRequestView
-        init(_ view: ServiceRequestView) { self.view = view }
-
-        enum CodingKeys: String, CodingKey {
-            case id, number, status, fields, queue, plan, response, version
-            case tenantID = "tenant_id", tenantName = "tenant_name", requestedBy = "requested_by"
-            case viaRelationshipID = "via_relationship_id", assignedTo = "assigned_to", submittedAt = "submitted_at"
-            case resolvedAt = "resolved_at", resolutionSummary = "resolution_summary", closedAt = "closed_at"
-            case draftExpiresAt = "draft_expires_at", createdAt = "created_at", updatedAt = "updated_at"
-            case allowedTransitions = "allowed_transitions", escalatedAt = "escalated_at", escalationReason = "escalation_reason"
+    private static func write(_ fields: RequestFields, to json: inout JSONWriter) {
+        json.beginObject()
+        json.string("category", fields.category)
+        if let contact = fields.contact {
+            json.key("contact")
+            json.beginObject()
+            json.string("country", contact.country)
+            json.string("email", contact.email)
+            json.string("name", contact.name)
+            json.string("phone", contact.phone)
+            json.string("preferred_method", contact.preferredMethod)
+            json.string("time_zone", contact.timeZone)
+            json.endObject()
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(view.id, forKey: .id)
-            try container.encode(view.tenantID, forKey: .tenantID)
-            try container.encodeIfPresent(view.tenantName, forKey: .tenantName)
-            try container.encodeIfPresent(view.number, forKey: .number)
-            try container.encode(view.status.rawValue, forKey: .status)
-            try container.encode(Fields(fields: view.fields), forKey: .fields)
-            try container.encode(Actor(actor: view.requestedBy), forKey: .requestedBy)
-            try container.encodeIfPresent(view.viaRelationshipID, forKey: .viaRelationshipID)
-            try container.encodeIfPresent(view.queue, forKey: .queue)
-            try container.encodeIfPresent(view.assignedTo.map(Actor.init), forKey: .assignedTo)
-            try container.encodeIfPresent(view.plan?.rawValue, forKey: .plan)
-            try container.encodeIfPresent(view.response.map(Response.init), forKey: .response)
-            try container.encodeIfPresent(view.submittedAt, forKey: .submittedAt)
-            try container.encodeIfPresent(view.resolvedAt, forKey: .resolvedAt)
-            try container.encodeIfPresent(view.resolutionSummary, forKey: .resolutionSummary)
-            try container.encodeIfPresent(view.closedAt, forKey: .closedAt)
-            try container.encodeIfPresent(view.draftExpiresAt, forKey: .draftExpiresAt)
-            try container.encode(view.createdAt, forKey: .createdAt)
-            try container.encode(view.updatedAt, forKey: .updatedAt)
-            try container.encode(view.version, forKey: .version)
-            try container.encode(view.allowedTransitions.map(\.rawValue), forKey: .allowedTransitions)
-            try container.encodeIfPresent(view.escalatedAt, forKey: .escalatedAt)
-            try container.encodeIfPresent(view.escalationReason, forKey: .escalationReason)
-        }
+        json.string("details", fields.details)
+        json.string("feature", fields.feature)
+        json.string("language", fields.language)
+        json.string("severity", fields.severity?.rawValue)
+        json.string("suggestion_session_id", fields.suggestionSessionID)
+        json.string("summary", fields.summary)
+        json.string("symptom", fields.symptom)
+        json.endObject()
     }
 
-    private struct Fields: Encodable {
-        var fields: RequestFields
-        enum CodingKeys: String, CodingKey {
-            case category, feature, symptom, summary, details, severity, language, contact
-            case suggestionSessionID = "suggestion_session_id"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(fields.category, forKey: .category)
-            try container.encodeIfPresent(fields.feature, forKey: .feature)
-            try container.encodeIfPresent(fields.symptom, forKey: .symptom)
-            try container.encodeIfPresent(fields.summary, forKey: .summary)
-            try container.encodeIfPresent(fields.details, forKey: .details)
-            try container.encodeIfPresent(fields.severity?.rawValue, forKey: .severity)
-            try container.encodeIfPresent(fields.language, forKey: .language)
-            try container.encodeIfPresent(fields.contact.map(Contact.init), forKey: .contact)
-            try container.encodeIfPresent(fields.suggestionSessionID, forKey: .suggestionSessionID)
-        }
+    private static func write(_ actor: ActorView, to json: inout JSONWriter) {
+        json.beginObject()
+        json.string("admin_id", actor.adminID)
+        json.string("name", actor.name)
+        json.string("side", actor.side)
+        json.endObject()
     }
 
-    private struct Contact: Encodable {
-        var contact: ContactDetails
-        enum CodingKeys: String, CodingKey {
-            case name, email, phone, country
-            case preferredMethod = "preferred_method", timeZone = "time_zone"
+    private static func write(_ target: ResponseTargetView, to json: inout JSONWriter) {
+        json.beginObject()
+        json.date("due_at", target.dueAt)
+        if let explanation = target.explanation {
+            json.key("explanation")
+            json.beginObject()
+            json.string("clock", explanation.clock)
+            json.int("paused_minutes", explanation.pausedMinutes)
+            json.string("policy", explanation.policy)
+            json.date("started_at", explanation.startedAt)
+            json.key("steps")
+            json.beginArray()
+            for step in explanation.steps { json.string(step) }
+            json.endArray()
+            json.endObject()
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(contact.name, forKey: .name)
-            try container.encodeIfPresent(contact.email, forKey: .email)
-            try container.encodeIfPresent(contact.phone, forKey: .phone)
-            try container.encodeIfPresent(contact.preferredMethod, forKey: .preferredMethod)
-            try container.encodeIfPresent(contact.timeZone, forKey: .timeZone)
-            try container.encodeIfPresent(contact.country, forKey: .country)
-        }
-    }
-
-    private struct Actor: Encodable {
-        var actor: ActorView
-        enum CodingKeys: String, CodingKey {
-            case name, side
-            case adminID = "admin_id"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(actor.adminID, forKey: .adminID)
-            try container.encodeIfPresent(actor.name, forKey: .name)
-            try container.encode(actor.side, forKey: .side)
-        }
-    }
-
-    private struct Response: Encodable {
-        var target: ResponseTargetView
-        enum CodingKeys: String, CodingKey {
-            case status, explanation
-            case targetMinutes = "target_minutes", dueAt = "due_at", firstResponseAt = "first_response_at"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(target.targetMinutes, forKey: .targetMinutes)
-            try container.encode(target.dueAt, forKey: .dueAt)
-            try container.encode(target.status, forKey: .status)
-            try container.encodeIfPresent(target.firstResponseAt, forKey: .firstResponseAt)
-            try container.encodeIfPresent(target.explanation.map(Explanation.init), forKey: .explanation)
-        }
-    }
-
-    private struct Explanation: Encodable {
-        var explanation: DueExplanation
-        enum CodingKeys: String, CodingKey {
-            case policy, clock, steps
-            case startedAt = "started_at", pausedMinutes = "paused_minutes"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(explanation.policy, forKey: .policy)
-            try container.encode(explanation.clock, forKey: .clock)
-            try container.encode(explanation.startedAt, forKey: .startedAt)
-            try container.encode(explanation.pausedMinutes, forKey: .pausedMinutes)
-            try container.encode(explanation.steps, forKey: .steps)
-        }
+        json.date("first_response_at", target.firstResponseAt)
+        json.string("status", target.status)
+        json.int("target_minutes", target.targetMinutes)
+        json.endObject()
     }
 }

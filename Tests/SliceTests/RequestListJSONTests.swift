@@ -52,6 +52,21 @@ struct RequestListJSONTests {
         }
     }
 
+    @Test("keys sorted, compact, escaped: the bytes JSONSerialization writes for the same value")
+    func canonical() throws {
+        var tricky = Self.full
+        tricky.fields.details = "quote \" backslash \\ slash / tab \t newline \n bell \u{07} 日本語 🚀"
+        let sparse = Self.sparse
+        let json = try ServiceRequestListJSON.encode(items: [tricky, sparse], nextCursor: "n/x", counts: ["b": 2, "a": 1])
+        let reencoded = try JSONSerialization.data(
+            withJSONObject: try JSONSerialization.jsonObject(with: json), options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(String(decoding: json, as: UTF8.self) == String(decoding: reencoded, as: UTF8.self))
+        let expected = Components.Schemas.ServiceRequestList(
+            items: [tricky, sparse].map(Components.Schemas.ServiceRequest.init), nextCursor: "n/x",
+            counts: .init(additionalProperties: ["a": 1, "b": 2]))
+        #expect(try APIHandler.decodeRequestList(json) == expected)
+    }
+
     @Test("absent values are left out, dates are RFC 3339 to the second, keys are snake_case")
     func shape() throws {
         let json = try ServiceRequestListJSON.encode(items: [Self.sparse], nextCursor: nil, counts: [:])
