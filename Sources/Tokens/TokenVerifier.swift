@@ -7,6 +7,11 @@ import JWTKit
 public actor TokenVerifier {
     private var keys = JWTKeyCollection()
     private var known: Set<String> = []
+    /// Tokens whose signature checked out, with their claims: a client sends the same token with
+    /// every request until it expires. The time claims are checked again at each use; the whole
+    /// cache goes when the keys change.
+    private var verified: [String: AccessTokenClaims] = [:]
+    static let maximumVerified = 10_000
 
     public init() {}
 
@@ -18,6 +23,7 @@ public actor TokenVerifier {
         }
         keys = collection
         known = Set(publicKeys.map(\.kid))
+        verified.removeAll()
     }
 
     /// Whether a key id is installed (an unknown one may mean the role service rotated keys).
@@ -32,12 +38,24 @@ public actor TokenVerifier {
     /// The header is checked before the signature: only `alg: EdDSA`, `typ: JWT` and a `kid` of
     /// an installed key; a token naming its own key (`jku`, `jwk`, `x5u`, `x5c`) or demanding
     /// extensions (`crit`) is refused, whatever its signature.
-    public func verify(_ token: String) async throws -> Principal {
+    public func verify(_ token: String, at now: Date = Date()) async throws -> Principal {
+        if let claims = verified[token] {
+            try claims.verify(at: now)
+            return claims.principal
+        }
         guard let header = Self.header(of: token), header.alg == "EdDSA", header.typ == nil || header.typ == "JWT",
               let kid = header.kid, known.contains(kid),
               header.jku == nil, header.jwk == nil, header.x5u == nil, header.x5c == nil, header.crit == nil
         else { throw TokenRejected() }
-        return try await keys.verify(token, as: AccessTokenClaims.self).principal
+        let installed = keys
+        let claims = try await installed.verify(token, as: AccessTokenClaims.self)
+        try claims.verify(at: now)
+        // Not kept if the keys changed while the signature was checked (the actor was free meanwhile).
+        if installed === keys {
+            if verified.count >= Self.maximumVerified { verified.removeAll() }
+            verified[token] = claims
+        }
+        return claims.principal
     }
 
     /// A token whose header is not acceptable.
