@@ -154,13 +154,19 @@ extension ConnectionLoop {
             return
         }
         do throws(AMQPError) {
-            try session.publish(
-                channel: ChannelNumber.rpc, exchange: "", routingKey: request.routingKey, body: request.body,
-                properties: request.properties, mandatory: true)
+            try send(request, on: session)
         } catch {
             request.continuation.resume(throwing: error)
             throw error
         }
+    }
+
+    /// Publishes an RPC request and waits for its reply: the connection thread's calls and
+    /// `callDirectly` both come here, holding the session.
+    func send(_ request: CallRequest, on session: RabbitMQSession) throws(AMQPError) {
+        try session.publish(
+            channel: ChannelNumber.rpc, exchange: "", routingKey: request.routingKey, body: request.body,
+            properties: request.properties, mandatory: true)
         calls[request.id] = PendingCall(
             routingKey: request.routingKey, deadline: request.deadline, continuation: request.continuation)
         noteDeadline(request.deadline)

@@ -103,14 +103,10 @@ final class ConnectionLoop: @unchecked Sendable {
         defer { sessionLock.unlock() }
         guard !stopping, let session, let waitingUntil, ContinuousClock.now < request.deadline else { return false }
         do throws(AMQPError) {
-            try session.publish(
-                channel: ChannelNumber.rpc, exchange: "", routingKey: request.routingKey, body: request.body,
-                properties: request.properties, mandatory: true)
+            try send(request, on: session)
         } catch {
             return false
         }
-        calls[request.id] = PendingCall(routingKey: request.routingKey, deadline: request.deadline, continuation: request.continuation)
-        noteDeadline(request.deadline)
         // rabbitmq-c may have read frames while it wrote (they wait in its buffer, where poll()
         // does not see them), and the wait may end after this call's deadline.
         if session.hasBufferedInput || request.deadline < waitingUntil { crabbitmq_wake_signal(wakeFD) }
@@ -365,4 +361,3 @@ enum ChannelNumber {
     static let firstConsumer: UInt16 = 10
     static let directReplyTo = "amq.rabbitmq.reply-to"
 }
-

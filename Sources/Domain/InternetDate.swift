@@ -136,3 +136,27 @@ public enum InternetDate {
         return value
     }
 }
+
+extension JSONEncoder.DateEncodingStrategy {
+    /// Dates as `InternetDate` writes them.
+    public static var internetDate: Self {
+        .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(InternetDate.format(date))
+        }
+    }
+}
+
+extension JSONDecoder.DateDecodingStrategy {
+    /// Dates as `InternetDate` reads them; anything else is a decoding error.
+    public static var internetDate: Self {
+        .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = InternetDate.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 timestamp: \(text)")
+            }
+            return date
+        }
+    }
+}

@@ -36,17 +36,13 @@ public enum Permissions {
     /// every customer's requests; the platform operator administers customers and partners.
     /// Other roles act outside their tenant only through a delegation.
     public static func vendorActions(of role: Role, in kind: TenantKind) -> Set<Action> {
-        switch (role, kind) {
-        case (.supportEngineer, .customer): return engineerInCustomer
-        case (.supportManager, .customer): return managerInCustomer
-        case (.platformOperator, .customer), (.platformOperator, .partner): return operatorElsewhere
-        default: return []
-        }
+        vendorTables[role]?[kind] ?? []
     }
 
-    private static let engineerInCustomer = vendorTable(of: .supportEngineer, in: .customer)
-    private static let managerInCustomer = vendorTable(of: .supportManager, in: .customer)
-    private static let operatorElsewhere = vendorTable(of: .platformOperator, in: .customer)
+    /// Every role's actions in every kind of tenant, built once like `ownTable`.
+    private static let vendorTables = Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
+        (role, Dictionary(uniqueKeysWithValues: TenantKind.allCases.map { ($0, vendorTable(of: role, in: $0)) }))
+    })
 
     private static func vendorTable(of role: Role, in kind: TenantKind) -> Set<Action> {
         switch (role, kind) {

@@ -104,10 +104,7 @@ struct APIHandler: APIProtocol {
 
     static func decodeRequestList(_ json: Data) throws -> Components.Schemas.ServiceRequestList {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            return try InternetDateTranscoder().decode(try container.decode(String.self))
-        }
+        decoder.dateDecodingStrategy = .internetDate
         return try decoder.decode(Components.Schemas.ServiceRequestList.self, from: json)
     }
 }

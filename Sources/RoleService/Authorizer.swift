@@ -122,10 +122,11 @@ public struct Authorizer: Sendable {
     }
 
     private func load(adminID: String, homeTenantID: String, apiKeyID: String?, tenantID: String) async throws -> Loaded {
-        guard UUID(uuidString: adminID) != nil, UUID(uuidString: homeTenantID) != nil else { return .failure(.principalInactive) }
-        guard UUID(uuidString: tenantID) != nil else { return .failure(.noSuchTenant) }
         guard let key = Self.key(adminID: adminID, homeTenantID: homeTenantID, apiKeyID: apiKeyID, tenantID: tenantID) else {
-            return .failure(.principalInactive)
+            // A malformed caller id is an inactive principal, then a malformed tenant id a missing
+            // tenant, then a malformed key id an inactive principal again.
+            let callerValid = UUID(uuidString: adminID) != nil && UUID(uuidString: homeTenantID) != nil
+            return .failure(callerValid && UUID(uuidString: tenantID) == nil ? .noSuchTenant : .principalInactive)
         }
         guard let cache else { return try await read(key) }
         let (cached, generation) = cache.lookup(key)

@@ -36,6 +36,12 @@ public final class FactsCache: Service, Sendable {
         var misses: UInt64 = 0
         var notifications: UInt64 = 0
         var lastPayload = ""
+
+        /// Forgets every entry; facts being read meanwhile will not be stored.
+        mutating func dropAll() {
+            entries.removeAll()
+            generation &+= 1
+        }
     }
 
     /// The channel the triggers of sql/0016 notify.
@@ -67,7 +73,6 @@ public final class FactsCache: Service, Sendable {
         let now = ContinuousClock.now
         return state.withLock { state in
             guard state.listening, let entry = state.entries[key], now - entry.storedAt < Self.maximumAge else {
-                state.misses &+= 1
                 return (nil, state.generation)
             }
             state.hits &+= 1
@@ -75,10 +80,11 @@ public final class FactsCache: Service, Sendable {
         }
     }
 
-    /// Keeps facts read under `generation`, unless a change arrived since.
+    /// Keeps facts read from PostgreSQL under `generation` (a miss), unless a change arrived since.
     func store(_ facts: Authorizer.Loaded, for key: Key, generation: UInt64) {
         let now = ContinuousClock.now
         state.withLock { state in
+            state.misses &+= 1
             guard state.listening, state.generation == generation else { return }
             if state.entries.count >= Self.maximumEntries { state.entries.removeAll() }
             state.entries[key] = Entry(facts: facts, storedAt: now)
@@ -87,17 +93,13 @@ public final class FactsCache: Service, Sendable {
 
     /// Drops everything (on a notification, and right after a change this process committed).
     public func invalidateAll() {
-        state.withLock { state in
-            state.entries.removeAll()
-            state.generation &+= 1
-        }
+        state.withLock { $0.dropAll() }
     }
 
     private func setListening(_ listening: Bool) {
         state.withLock { state in
             state.listening = listening
-            state.entries.removeAll()
-            state.generation &+= 1
+            state.dropAll()
         }
     }
 
@@ -130,9 +132,8 @@ public final class FactsCache: Service, Sendable {
                 self.setListening(true)
                 for try await notification in notifications {
                     self.state.withLock { state in
+                        state.dropAll()
                         state.lastPayload = notification.payload
-                        state.entries.removeAll()
-                        state.generation &+= 1
                         state.notifications &+= 1
                     }
                 }
