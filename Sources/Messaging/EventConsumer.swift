@@ -18,6 +18,9 @@ import Store
 public struct EventConsumer: Service {
     /// Applies one message inside the transaction (no tenant bound: the handler binds what it needs).
     public typealias Handler = @Sendable (AMQPMessage, PostgresConnection) async throws -> Void
+    /// A handler that also says whether its effect concerns `afterCommit` (false: it changed
+    /// nothing anyone needs waking for).
+    public typealias ReportingHandler = @Sendable (AMQPMessage, PostgresConnection) async throws -> Bool
 
     let name: String
     let queue: String
@@ -25,7 +28,7 @@ public struct EventConsumer: Service {
     let database: Database
     let prefetch: UInt16
     let logger: Logger
-    let handler: Handler
+    let handler: ReportingHandler
     let afterCommit: @Sendable () -> Void
     let deduplicate: Bool
 
@@ -35,6 +38,19 @@ public struct EventConsumer: Service {
     public init(
         name: String, queue: String, connection: AMQPConnection, database: Database, prefetch: UInt16, logger: Logger,
         deduplicate: Bool = true, afterCommit: @escaping @Sendable () -> Void = {}, handler: @escaping Handler
+    ) {
+        self.init(
+            name: name, queue: queue, connection: connection, database: database, prefetch: prefetch, logger: logger,
+            deduplicate: deduplicate, afterCommit: afterCommit, reporting: { message, connection in
+                try await handler(message, connection)
+                return true
+            })
+    }
+
+    /// Creates a consumer whose `afterCommit` runs only after effects the handler reports.
+    public init(
+        name: String, queue: String, connection: AMQPConnection, database: Database, prefetch: UInt16, logger: Logger,
+        deduplicate: Bool = true, afterCommit: @escaping @Sendable () -> Void, reporting handler: @escaping ReportingHandler
     ) {
         self.deduplicate = deduplicate
         self.name = name
@@ -101,20 +117,17 @@ public struct EventConsumer: Service {
         }
     }
 
-    /// Runs the handler unless the message was handled before; true when it ran.
+    /// Runs the handler unless the message was handled before; true when it ran and reported an
+    /// effect for `afterCommit`.
     private func apply(_ message: AMQPMessage, id: String) async throws -> Bool {
         try await database.withTransaction { connection in
-            guard deduplicate else {
-                try await handler(message, connection)
-                return true
-            }
+            guard deduplicate else { return try await handler(message, connection) }
             let fresh = try await connection.query("""
                 INSERT INTO consumed_messages (consumer, message_id) VALUES (\(name), \(id))
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger).collect()
             guard !fresh.isEmpty else { return false }
-            try await handler(message, connection)
-            return true
+            return try await handler(message, connection)
         }
     }
 

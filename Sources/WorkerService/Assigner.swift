@@ -15,12 +15,18 @@ struct Assigner: Sendable {
     func assign(
         _ record: RequestRecord, queue: String, on connection: PostgresConnection
     ) async throws -> AssignmentPolicy.Outcome {
+        // Nobody to give it to: nothing to wait for. (A queue nobody staffs now would otherwise
+        // queue every triage of it on the lock below, each holding a database connection.)
+        let language = record.fields.language
+        let unlocked = AssignmentPolicy.choose(
+            for: language, among: try await candidates(of: queue, on: connection).map(\.candidate), at: Date())
+        guard case .assign = unlocked else { return unlocked }
         // One assignment at a time per queue, so that concurrent triage sees each other's counts.
         try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended('tenantdesk.queue:' || \(queue), 0))", logger: logger)
         let candidates = try await self.candidates(of: queue, on: connection)
         let now = Date()
-        let outcome = AssignmentPolicy.choose(for: record.fields.language, among: candidates.map(\.candidate), at: now)
+        let outcome = AssignmentPolicy.choose(for: language, among: candidates.map(\.candidate), at: now)
         guard case .assign(let engineer) = outcome, let name = candidates.first(where: { $0.candidate.id == engineer })?.name else {
             return outcome
         }

@@ -120,34 +120,28 @@ struct ServiceRequests: Sendable {
             guard let severity, let facts else { throw WorkerProblems.violation(.incomplete(field: "severity"), also: []) }
             let due = ResponseDue.compute(
                 plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: now, calendar: category.calendar)
-            let numbers = try await connection.query("""
-                INSERT INTO request_counters (tenant_id, last_number) VALUES (tenantdesk_current_tenant(), 1)
-                ON CONFLICT (tenant_id) DO UPDATE SET last_number = request_counters.last_number + 1
-                RETURNING last_number
-                """, logger: logger)
-            var number = 0
-            for try await value in numbers.decode(Int.self) { number = value }
-            let explanation = String(decoding: try JSONCodec.encode(due.explanation), as: UTF8.self)
-            try await connection.query("""
-                UPDATE service_requests SET
-                    status = 'submitted', number = \(number), plan = \(plan.rawValue), queue_id = \(category.queue),
-                    response_target_minutes = \(due.targetMinutes), response_due_at = \(due.dueAt), response_warn_at = \(due.warnAt),
-                    response_explanation = \(explanation)::jsonb, submitted_at = \(now), draft_expires_at = NULL,
-                    version = version + 1, updated_at = now()
-                WHERE id = \(id)
-                """, logger: logger)
             // Submitting after the suggestions means they did not stop the request.
             if let session = fields.suggestionSessionID.flatMap(UUID.init(uuidString:)) {
                 try await connection.query("""
                     UPDATE suggestion_sessions SET outcome = 'continued', decided_at = now() WHERE id = \(session) AND outcome IS NULL
                     """, logger: logger)
             }
-            try await RequestTimeline.record(
-                "submitted", request: id, context: context,
-                data: ["number": String(number), "severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)],
-                on: connection, logger: logger)
+            // Last: the number locks the tenant's counter until the commit (see sql/0017).
+            let explanation = String(decoding: try JSONCodec.encode(due.explanation), as: UTF8.self)
+            let entry = String(decoding: try JSONCodec.encode(
+                ["severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)]), as: UTF8.self)
+            var event = current.event(actor: context.adminID, at: now)
+            event.status = .submitted
+            let body = String(decoding: try JSONCodec.encode(event), as: UTF8.self)
+            try await connection.query("""
+                SELECT tenantdesk_submit_request(
+                    \(id)::uuid, \(plan.rawValue)::text, \(category.queue)::text, \(due.targetMinutes)::int,
+                    \(due.dueAt)::timestamptz, \(due.warnAt)::timestamptz, \(explanation)::jsonb, \(now)::timestamptz,
+                    \(UUID(uuidString: context.adminID))::uuid, \(context.adminName)::text, \(context.side.rawValue)::text,
+                    \(context.relationship)::uuid, \(entry)::jsonb, \(RequestEvent.submitted)::text, \(UUID())::uuid,
+                    \(body)::jsonb)
+                """, logger: logger)
             let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
-            try await Outbox.enqueue(RequestEvent.submitted, record.event(actor: context.adminID, at: now), on: connection, logger: logger)
             return record.view(side: context.side, now: now)
         }
         outbox.wake()

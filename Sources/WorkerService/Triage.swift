@@ -58,33 +58,40 @@ struct Triage: Sendable {
 
     /// Offers unassigned, triaged requests again (severity A first, then by due time), page by
     /// page, at most `maxPages × pageSize` a round, so that requests nobody can take do not hide
-    /// those behind them; returns how many were assigned.
-    func sweep(pageSize: Int = 100, maxPages: Int = 20) async throws -> Int {
-        var assigned = 0
+    /// those behind them. Once a queue has nobody for a language, the round passes over the rest
+    /// of that queue and language without a transaction each.
+    func sweep(pageSize: Int = 100, maxPages: Int = 20) async throws -> SweepRound {
+        var round = SweepRound()
         var after: (severity: String, due: Date, id: UUID)?
         for _ in 0..<maxPages {
             let rows = try await database.client.query("""
-                SELECT request_id, tenant_id, severity, due_at
+                SELECT request_id, tenant_id, severity, due_at, queue_id, language
                 FROM tenantdesk_unassigned_requests_after(\(pageSize)::int, \(after?.severity), \(after?.due), \(after?.id))
                 """, logger: logger)
-            var page: [(UUID, UUID, String, Date)] = []
-            for try await row in rows.decode((UUID, UUID, String, Date).self) { page.append(row) }
-            for (requestID, tenantID, _, _) in page where try await offer(requestID, tenantID) { assigned += 1 }
+            var page: [(id: UUID, tenant: UUID, severity: String, due: Date, waiting: SweepRound.Waiting)] = []
+            for try await (id, tenant, severity, due, queue, language) in rows.decode(
+                (UUID, UUID, String, Date, String?, String?).self
+            ) {
+                page.append((id, tenant, severity, due, SweepRound.Waiting(queue: queue, language: language)))
+            }
+            for request in page where round.shouldOffer(request.waiting) {
+                round.record(try await offer(request.id, request.tenant), for: request.waiting)
+            }
             guard page.count == pageSize, let last = page.last else { break }
-            after = (last.2, last.3, last.0)
+            after = (last.severity, last.due, last.id)
         }
-        return assigned
+        return round
     }
 
-    /// Offers one waiting request to its queue again; true when it was assigned.
-    private func offer(_ requestID: UUID, _ tenantID: UUID) async throws -> Bool {
-        try await database.withTransaction { connection -> Bool in
+    /// Offers one waiting request to its queue again: the policy's outcome, or nil when the
+    /// request was taken, locked or changed meanwhile.
+    private func offer(_ requestID: UUID, _ tenantID: UUID) async throws -> AssignmentPolicy.Outcome? {
+        try await database.withTransaction { connection -> AssignmentPolicy.Outcome? in
             try await database.bindForSupport(tenantID, on: connection)
             guard let record = try await Self.lock(requestID, skipLocked: true, on: connection, logger: logger),
                   record.record.assignedTo == nil, record.record.status.isUnresolved, let queue = record.record.queue
-            else { return false }
-            if case .assign = try await assigner.assign(record.record, queue: queue, on: connection) { return true }
-            return false
+            else { return nil }
+            return try await assigner.assign(record.record, queue: queue, on: connection)
         }
     }
 
@@ -119,7 +126,7 @@ struct AssignmentSweep: Service {
 
     func run() async throws {
         try? await Periodic.run(every: interval, logger: logger, label: "assignment sweep") {
-            if try await triage.sweep() > 0 { outbox.wake() }
+            if try await triage.sweep().assigned > 0 { outbox.wake() }
         }
     }
 }

@@ -67,8 +67,8 @@ public struct WorkerApp: Sendable {
             let fanout = WebhookFanout(database: database, logger: logger)
             services.append(EventConsumer(
                 name: "webhooks", queue: WorkQueue.webhooks, connection: connection, database: database, prefetch: prefetch,
-                logger: logger, afterCommit: { deliveries.wake() }
-            ) { message, tx in try await fanout.handle(message, on: tx) })
+                logger: logger, afterCommit: { deliveries.wake() },
+                reporting: { message, tx in try await fanout.handle(message, on: tx) > 0 }))
             services.append(WebhookDispatcher(database: database, settings: configuration.webhooks, signal: deliveries, logger: logger))
         }
         if roles.contains(.sla) {

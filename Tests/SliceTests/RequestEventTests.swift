@@ -46,7 +46,15 @@ struct RequestEventTests {
             #expect(Set(rows.map(\.messageID)).count == 3)
             let bodies = try rows.map { try JSONDecoder.iso.decode(RequestEventBody.self, from: Data($0.body.utf8)) }
             #expect(bodies.first?.tenantID == w.c1)
-            #expect(bodies.first?.number != nil)
+            // The number taken at submission is the request's, in the event and in its timeline entry.
+            let detail = try await api.send(.get, "/v1/tenants/\(w.c1)/requests/\(id)", token: w.ta1Token).json()
+            let number = try #require((detail["request"] as? [String: Any])?["number"] as? Int)
+            #expect(bodies.first?.number == number)
+            #expect(bodies.first?.status == .submitted)
+            let timeline = detail["timeline"] as? [[String: Any]] ?? []
+            let entry = timeline.first { $0["kind"] as? String == "submitted" }
+            #expect((entry?["data"] as? [String: Any])?["number"] as? String == String(number))
+            #expect((entry?["data"] as? [String: Any])?["severity"] as? String == "A")
             #expect(bodies.first?.severity == .a)
             #expect(bodies.count == 3 && bodies[1].visibility == "internal")
             #expect(bodies.last?.status == .resolved)

@@ -130,7 +130,7 @@ struct TriageTests {
                 var total = 0
                 // Other tests' waiting requests may come first; sweep until ours are done.
                 for _ in 0..<20 {
-                    total += try await Triage(database: database, logger: SliceStack.logger).sweep(pageSize: 1000)
+                    total += try await Triage(database: database, logger: SliceStack.logger).sweep(pageSize: 1000).assigned
                     if try await WorkerTestSupport.timelineCounts("assigned", of: [low, high], environment: environment).count == 2 { break }
                 }
                 return total
@@ -143,6 +143,40 @@ struct TriageTests {
                     """).collect().map { try $0.decode(UUID.self) }
             }
             #expect(order == [high, low], "severity A is assigned first")
+        }
+    }
+
+    @Test("triage of a queue nobody staffs does not wait on that queue's assignment lock")
+    func unstaffedQueueSkipsLock() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            // Purchases and trials go to a queue of their own with nobody in it (no other test files them).
+            let queue = "q-unstaffed-\(UUID().uuidString.prefix(6).lowercased())"
+            try await WorkerTestSupport.owner(environment) { db in
+                try await db.client.query("INSERT INTO support_queues (id, name) VALUES (\(queue), \(queue))")
+                try await db.client.query("""
+                    INSERT INTO support_queue_routes (position, category_code, queue_id) VALUES (0, 'purchase-and-trial', \(queue))
+                    """)
+            }
+            try await WorkerTestSupport.owner(environment) { db in
+                try await db.client.withTransaction(logger: SliceStack.logger) { connection in
+                    // Held by someone else for the whole test: a triage that took it would wait.
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(hashtextextended('tenantdesk.queue:' || \(queue), 0))",
+                        logger: SliceStack.logger)
+                    let id = try await WorkerTestSupport.submit(api, w, language: "en", category: "purchase-and-trial")
+                    let waiting = try await WorkerTestSupport.eventually(timeout: .seconds(15)) {
+                        try await WorkerTestSupport.timelineCounts("unassigned", of: [id], environment: environment)[id] == 1
+                    }
+                    #expect(waiting, "triaged and left waiting while the queue's lock is held")
+                    let routed = try await connection.query(
+                        "SELECT queue_id FROM service_requests WHERE id = \(id)", logger: SliceStack.logger
+                    ).collect().first?.decode(String?.self)
+                    #expect(routed == queue)
+                }
+            }
         }
     }
 

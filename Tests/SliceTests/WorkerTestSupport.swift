@@ -14,10 +14,12 @@ import Testing
 /// and queue stay private to one test), direct database access, and waiting for consumers.
 enum WorkerTestSupport {
     /// Submits a billing request in `language` for tenant c1; returns its id.
-    static func submit(_ api: API, _ w: PartnerWorld, language: String, severity: String = "C", summary: String = "Invoice question")
-        async throws -> UUID {
+    static func submit(
+        _ api: API, _ w: PartnerWorld, language: String, severity: String = "C", summary: String = "Invoice question",
+        category: String = "billing"
+    ) async throws -> UUID {
         let draft = try await api.send(.post, "/v1/tenants/\(w.c1)/requests", token: w.ta1Token, json: """
-            {"category":"billing","summary":"\(summary)","severity":"\(severity)","language":"\(language)",
+            {"category":"\(category)","summary":"\(summary)","severity":"\(severity)","language":"\(language)",
              "contact":{"name":"Tara","email":"tara@contoso.example","phone":"+81 3 1234 5678"}}
             """)
         guard draft.status == 201 else { throw SliceError("draft: \(draft.status) \(draft.body)") }
