@@ -26,13 +26,12 @@ struct RequestQueries: Sendable {
     static func load(
         _ id: UUID, context: ActingContext, forUpdate: Bool, on connection: PostgresConnection, logger: Logger
     ) async throws -> RequestRecord {
-        var query = QueryBuilder("SELECT \(RequestRecord.columns) FROM service_requests r WHERE ")
-        query.append("r.id = \(query.bind(id)) AND ")
-        appendVisible(context, to: &query)
-        if forUpdate { query.append(" FOR UPDATE OF r") }
-        if let row = try await connection.query(query.query, logger: logger).collect().first {
-            return try RequestRecord(row: row)
-        }
+        let support = context.side == .support
+        let admin = support ? nil : UUID(uuidString: context.adminID) ?? UUID()
+        let rows = forUpdate
+            ? try await connection.execute(LockVisibleRequest(id: id, support: support, admin: admin), logger: logger)
+            : try await connection.execute(LoadVisibleRequest(id: id, support: support, admin: admin), logger: logger)
+        for try await row in rows { return try RequestRecord(row: row) }
         throw WorkerProblems.notFound
     }
 
