@@ -122,11 +122,11 @@ public struct EventConsumer: Service {
     private func apply(_ message: AMQPMessage, id: String) async throws -> Bool {
         try await database.withTransaction { connection in
             guard deduplicate else { return try await handler(message, connection) }
-            let fresh = try await connection.query("""
-                INSERT INTO consumed_messages (consumer, message_id) VALUES (\(name), \(id))
-                ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: logger).collect()
-            guard !fresh.isEmpty else { return false }
+            var fresh = false
+            for try await _ in try await connection.execute(RecordConsumed(consumer: name, messageID: id), logger: logger) {
+                fresh = true
+            }
+            guard fresh else { return false }
             return try await handler(message, connection)
         }
     }
@@ -188,6 +188,25 @@ enum FailureKind: Equatable {
         } else {
             self = .failed
         }
+    }
+}
+
+/// Records that `consumer` handled `messageID`; a row back means it had not before. Prepared:
+/// every consumed message runs it.
+struct RecordConsumed: PreparedRowStatement {
+    static let sql = """
+        INSERT INTO consumed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text]
+
+    var consumer: String
+    var messageID: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(consumer)
+        bindings.append(messageID)
+        return bindings
     }
 }
 

@@ -115,22 +115,12 @@ struct SupportCatalogue: Sendable {
     func category(
         _ code: String, language: String? = nil, severity: Severity? = nil, on connection: PostgresConnection
     ) async throws -> Category? {
-        let rows = try await connection.query("""
-            WITH c AS (SELECT * FROM support_categories WHERE code = \(code)),
-            routed AS (SELECT tenantdesk_route_queue(\(code), \(language)::text, \(severity?.rawValue)::text) AS queue_id)
-            SELECT c.technical, c.languages, c.plans, q.id, k.id, k.name, k.time_zone, k.weekly_hours::text,
-                   ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(k.holidays) d),
-                   p.support_plan,
-                   (SELECT d.requires_phone FROM severity_definitions d WHERE d.severity = \(severity?.rawValue)::text),
-                   (SELECT t.minutes FROM response_targets t
-                    WHERE t.plan = p.support_plan AND t.severity = \(severity?.rawValue)::text)
-            FROM c, routed JOIN support_queues q ON q.id = routed.queue_id
-            LEFT JOIN support_calendars k ON k.id = q.calendar_id
-            LEFT JOIN (SELECT support_plan FROM tenants WHERE id = tenantdesk_current_tenant()) p ON true
-            """, logger: logger)
-        for try await (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays, plan, phone, minutes)
-            in rows.decode(
-                (Bool, [String], [String], String, String?, String?, String?, String?, [String]?, String?, Bool?, Int?).self) {
+        let rows = try await connection.execute(
+            RoutedCategoryStatement(code: code, language: language, severity: severity?.rawValue), logger: logger)
+        for try await row in rows {
+            let (technical, languages, plans, queue, calendarID, calendarName, zone, weekly, holidays, plan, phone, minutes) =
+                try row.decode(
+                    (Bool, [String], [String], String, String?, String?, String?, String?, [String]?, String?, Bool?, Int?).self)
             let calendar = try Self.calendar(id: calendarID, name: calendarName, timeZone: zone, weekly: weekly, holidays: holidays)
             return Category(
                 code: code, technical: technical, languages: languages, plans: plans.compactMap(SupportPlan.init(rawValue:)),
