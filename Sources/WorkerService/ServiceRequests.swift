@@ -28,22 +28,35 @@ struct ServiceRequests: Sendable {
         return try await idempotency.run(context, key: request.idempotencyKey, operation: "request.create", fingerprint: fields) { connection in
             try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
             let contact = fields.contact ?? ContactDetails()
-            try await connection.query("""
-                INSERT INTO service_requests (
-                    id, tenant_id, category_code, feature_code, symptom_code, summary, details, severity, language,
-                    contact_name, contact_email, contact_phone, contact_method, contact_time_zone, contact_country,
-                    suggestion_session_id, requested_by, requested_by_name, requested_by_tenant, via_relationship, draft_expires_at)
-                VALUES (
-                    \(id), tenantdesk_current_tenant(), \(fields.category), \(fields.feature), \(fields.symptom), \(fields.summary),
-                    \(fields.details), \(fields.severity?.rawValue), \(fields.language), \(contact.name), \(contact.email),
-                    \(contact.phone), \(contact.preferredMethod), \(contact.timeZone), \(contact.country),
-                    \(fields.suggestionSessionID.flatMap(UUID.init(uuidString:))), \(try context.admin()), \(context.adminName),
-                    \(UUID(uuidString: context.homeTenantID)), \(context.relationship),
-                    now() + make_interval(days => \(Self.draftLifetimeDays)::int))
+            // The draft, its `created` timeline entry (as `RequestTimeline.record` writes one) and
+            // the draft as read back, in one statement.
+            let rows = try await connection.query("""
+                WITH r AS (
+                    INSERT INTO service_requests (
+                        id, tenant_id, category_code, feature_code, symptom_code, summary, details, severity, language,
+                        contact_name, contact_email, contact_phone, contact_method, contact_time_zone, contact_country,
+                        suggestion_session_id, requested_by, requested_by_name, requested_by_tenant, via_relationship,
+                        draft_expires_at)
+                    VALUES (
+                        \(id), tenantdesk_current_tenant(), \(fields.category), \(fields.feature), \(fields.symptom),
+                        \(fields.summary), \(fields.details), \(fields.severity?.rawValue), \(fields.language), \(contact.name),
+                        \(contact.email), \(contact.phone), \(contact.preferredMethod), \(contact.timeZone), \(contact.country),
+                        \(fields.suggestionSessionID.flatMap(UUID.init(uuidString:))), \(try context.admin()), \(context.adminName),
+                        \(UUID(uuidString: context.homeTenantID)), \(context.relationship),
+                        now() + make_interval(days => \(Self.draftLifetimeDays)::int))
+                    RETURNING *
+                ), entry AS (
+                    INSERT INTO request_events (tenant_id, request_id, kind, visibility, actor_admin_id, actor_name, actor_side,
+                                                via_relationship, data)
+                    SELECT r.tenant_id, r.id, 'created', 'public', r.requested_by, \(context.adminName), \(context.side.rawValue),
+                           r.via_relationship, '{}'::jsonb
+                    FROM r
+                )
+                SELECT \(unescaped: RequestRecord.columns) FROM r
                 """, logger: logger)
-            try await RequestTimeline.record(
-                "created", request: id, context: context, on: connection, logger: logger)
-            let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            var created: RequestRecord?
+            for try await row in rows { created = try RequestRecord(row: row) }
+            guard let record = created else { throw WorkerProblems.notFound }
             return record.view(side: context.side, now: Date(), preview: try await preview(record, on: connection))
         }
     }

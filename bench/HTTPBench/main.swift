@@ -11,7 +11,7 @@ import NIOCore
 ///   first, 50 a page, with the counts per status).
 ///
 ///   tenantdesk-bench-http --scenario submit|list --port P --email E --password W [--clients 8,32,64]
-///                         [--seconds 10] [--rate R]
+///                         [--seconds 10] [--rate R] [--open yes|no]
 struct Options {
     var scenario = "submit"
     var host = "127.0.0.1"
@@ -21,6 +21,8 @@ struct Options {
     var clients = [8, 32, 64]
     var seconds = 10
     var rate: Double?
+    /// Whether the open-loop figure follows the closed-loop ones.
+    var open = true
 
     init(_ arguments: [String]) throws {
         var rest = arguments.dropFirst()
@@ -35,12 +37,13 @@ struct Options {
             case "--clients": clients = value.split(separator: ",").compactMap { Int($0) }
             case "--seconds": seconds = Int(value) ?? 0
             case "--rate": rate = Double(value)
+            case "--open": open = value != "no"
             default: throw BenchError("unknown option \(flag)")
             }
         }
         guard ["submit", "list"].contains(scenario), port > 0, !email.isEmpty, !password.isEmpty, !clients.isEmpty, seconds > 0 else {
             throw BenchError(
-                "usage: tenantdesk-bench-http --scenario submit|list --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R]")
+                "usage: tenantdesk-bench-http --scenario submit|list --port P --email E --password W [--clients 8,32,64] [--seconds 10] [--rate R] [--open yes|no]")
         }
     }
 }
@@ -108,6 +111,7 @@ for clients in options.clients {
     print("\(scenario)_c\(clients)_p99_us \(result.microseconds(99))")
     print("\(scenario)_c\(clients)_failed \(result.failed)")
 }
+guard options.open else { exit(0) }
 let rate = options.rate ?? ((referenceRate ?? 100) * 0.6).rounded()
 let open = try await generator.openLoop(rate: rate, connections: 64, duration: .seconds(options.seconds))
 print("open_rate_target \(String(format: "%.0f", rate))")
