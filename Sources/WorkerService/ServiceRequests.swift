@@ -146,15 +146,17 @@ struct ServiceRequests: Sendable {
             var event = current.event(actor: context.adminID, at: now)
             event.status = .submitted
             let body = String(decoding: try JSONCodec.encode(event), as: UTF8.self)
-            try await connection.query("""
-                SELECT tenantdesk_submit_request(
+            let rows = try await connection.query("""
+                SELECT \(unescaped: RequestRecord.columns) FROM tenantdesk_submit_request(
                     \(id)::uuid, \(plan.rawValue)::text, \(category.queue)::text, \(due.targetMinutes)::int,
                     \(due.dueAt)::timestamptz, \(due.warnAt)::timestamptz, \(explanation)::jsonb, \(now)::timestamptz,
                     \(UUID(uuidString: context.adminID))::uuid, \(context.adminName)::text, \(context.side.rawValue)::text,
                     \(context.relationship)::uuid, \(entry)::jsonb, \(RequestEvent.submitted)::text, \(UUID())::uuid,
-                    \(body)::jsonb)
+                    \(body)::jsonb) r
                 """, logger: logger)
-            let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            var submitted: RequestRecord?
+            for try await row in rows { submitted = try RequestRecord(row: row) }
+            guard let record = submitted else { throw WorkerProblems.notFound }
             return record.view(side: context.side, now: now)
         }
         outbox.wake()
