@@ -276,9 +276,14 @@ public struct RequestEventBody: Codable, Sendable, Equatable {
     /// For `request.message_added`: the message, and whether it is public.
     public var messageID: String?
     public var visibility: String?
+    /// Who asked for the request and who was assigned it when the event happened (absent from
+    /// events written before these fields existed: a consumer then reads the request).
+    public var requestedBy: String?
+    public var assignedTo: String?
     public init(
         requestID: String, tenantID: String, number: Int?, status: RequestStatus, severity: Severity?, category: String?,
-        language: String?, actorAdminID: String?, occurredAt: Date, messageID: String? = nil, visibility: String? = nil
+        language: String?, actorAdminID: String?, occurredAt: Date, messageID: String? = nil, visibility: String? = nil,
+        requestedBy: String? = nil, assignedTo: String? = nil
     ) {
         self.requestID = requestID
         self.tenantID = tenantID
@@ -291,5 +296,7 @@ public struct RequestEventBody: Codable, Sendable, Equatable {
         self.occurredAt = occurredAt
         self.messageID = messageID
         self.visibility = visibility
+        self.requestedBy = requestedBy
+        self.assignedTo = assignedTo
     }
 }

@@ -40,11 +40,17 @@ struct Notifier: Sendable {
         guard let requestID = UUID(uuidString: event.requestID), let tenantID = UUID(uuidString: event.tenantID) else {
             throw TriageError("event names no valid request or tenant id")
         }
-        try await database.bindForSupport(tenantID, on: connection)
-        let rows = try await connection.query(
-            "SELECT requested_by, assigned_to FROM service_requests WHERE id = \(requestID)", logger: logger).collect()
-        guard let row = rows.first else { throw TriageError("request \(requestID.text) does not exist") }
-        let (requester, assignee) = try row.decode((UUID, UUID?).self)
+        let requester: UUID
+        let assignee: UUID?
+        if let named = event.requestedBy.flatMap(UUID.init(uuidString:)) {
+            (requester, assignee) = (named, event.assignedTo.flatMap(UUID.init(uuidString:)))
+        } else {
+            try await database.bindForSupport(tenantID, on: connection)
+            let rows = try await connection.query(
+                "SELECT requested_by, assigned_to FROM service_requests WHERE id = \(requestID)", logger: logger).collect()
+            guard let row = rows.first else { throw TriageError("request \(requestID.text) does not exist") }
+            (requester, assignee) = try row.decode((UUID, UUID?).self)
+        }
         let actor = event.actorAdminID.flatMap(UUID.init(uuidString:))
         var recipients: [UUID?] = []
         var kind = "status_changed"
@@ -107,7 +113,9 @@ struct Notifier: Sendable {
         _ recipients: Recipients, kind: String, requestID: String, tenantID: String, source: String, detail: String?,
         on connection: PostgresConnection
     ) async throws where Recipients.Element == UUID {
-        guard let request = UUID(uuidString: requestID), let requestTenant = UUID(uuidString: tenantID) else { return }
+        let recipients = Array(recipients)
+        guard !recipients.isEmpty, let request = UUID(uuidString: requestID), let requestTenant = UUID(uuidString: tenantID)
+        else { return }
         try await database.bindForSupport(requestTenant, on: connection)
         let facts = try await connection.query(
             "SELECT number, summary FROM service_requests WHERE id = \(request)", logger: logger).collect()

@@ -136,6 +136,6 @@ struct RequestRecord: Sendable {
         RequestEventBody(
             requestID: id.text, tenantID: tenantID.text, number: number, status: status, severity: fields.severity,
             category: fields.category, language: fields.language, actorAdminID: actor, occurredAt: at,
-            messageID: messageID, visibility: visibility)
+            messageID: messageID, visibility: visibility, requestedBy: requestedBy.text, assignedTo: assignedTo?.text)
     }
 }

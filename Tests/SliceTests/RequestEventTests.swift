@@ -51,6 +51,11 @@ struct RequestEventTests {
             let number = try #require((detail["request"] as? [String: Any])?["number"] as? Int)
             #expect(bodies.first?.number == number)
             #expect(bodies.first?.status == .submitted)
+            // Who asked and who is assigned travel with the event (consumers need not read the request).
+            let requester = (detail["request"] as? [String: Any])?["requested_by"] as? [String: Any]
+            #expect(bodies.first?.requestedBy != nil)
+            #expect(bodies.first?.requestedBy == requester?["admin_id"] as? String)
+            #expect(bodies.allSatisfy { $0.requestedBy == bodies.first?.requestedBy })
             let timeline = detail["timeline"] as? [[String: Any]] ?? []
             let entry = timeline.first { $0["kind"] as? String == "submitted" }
             #expect((entry?["data"] as? [String: Any])?["number"] as? String == String(number))
