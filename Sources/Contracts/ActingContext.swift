@@ -38,6 +38,24 @@ public struct EmptyResponse: Codable, Sendable, Equatable {
 }
 
 extension UUID {
-    /// The lower-case text form used in the API and in messages.
-    public var text: String { uuidString.lowercased() }
+    /// The lower-case text form used in the API and in messages (`uuidString.lowercased()`,
+    /// written directly: a page of requests formats a few hundred of them).
+    public var text: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                let digits: StaticString = "0123456789abcdef"
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = digits.utf8Start[Int(byte >> 4)]
+                    out[position + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
 }
