@@ -18,13 +18,15 @@ struct Assigner: Sendable {
         // Nobody to give it to: nothing to wait for. (A queue nobody staffs now would otherwise
         // queue every triage of it on the lock below, each holding a database connection.)
         let language = record.fields.language
+        // Whether anyone can take it does not depend on the counts: they are read under the lock.
         let unlocked = AssignmentPolicy.choose(
-            for: language, among: try await candidates(of: queue, on: connection).map(\.candidate), at: Date())
+            for: language, among: try await candidates(of: queue, countingWork: false, on: connection).map(\.candidate),
+            at: Date())
         guard case .assign = unlocked else { return unlocked }
         // One assignment at a time per queue, so that concurrent triage sees each other's counts.
         try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended('tenantdesk.queue:' || \(queue), 0))", logger: logger)
-        let candidates = try await self.candidates(of: queue, on: connection)
+        let candidates = try await self.candidates(of: queue, countingWork: true, on: connection)
         let now = Date()
         let outcome = AssignmentPolicy.choose(for: language, among: candidates.map(\.candidate), at: now)
         guard case .assign(let engineer) = outcome, let name = candidates.first(where: { $0.candidate.id == engineer })?.name else {
@@ -53,17 +55,23 @@ struct Assigner: Sendable {
         var name: String
     }
 
-    /// The queue's active members who are active support staff, with their open work.
-    private func candidates(of queue: String, on connection: PostgresConnection) async throws -> [Member] {
-        let rows = try await connection.query("""
+    /// The queue's active members who are active support staff, with their open work when
+    /// `countingWork` (it counts every open request assigned to them, across tenants; otherwise 0).
+    private func candidates(of queue: String, countingWork: Bool, on connection: PostgresConnection) async throws -> [Member] {
+        var query = QueryBuilder()
+        let id = query.bind(queue)
+        let work = countingWork
+            ? "tenantdesk_open_work(ARRAY(SELECT admin_id FROM support_queue_members WHERE queue_id = \(id) AND active))"
+            : "(SELECT NULL::uuid AS admin_id, NULL::bigint AS open_requests)"
+        query.append("""
             SELECT m.admin_id, m.languages, m.last_assigned_at, tenantdesk_support_member(m.admin_id),
                    k.id, k.name, k.time_zone, k.weekly_hours::text, k.holidays::text[], w.open_requests
             FROM support_queue_members m
             LEFT JOIN support_calendars k ON k.id = m.shift_calendar_id
-            LEFT JOIN tenantdesk_open_work(ARRAY(SELECT admin_id FROM support_queue_members WHERE queue_id = \(queue) AND active)) w
-                ON w.admin_id = m.admin_id
-            WHERE m.queue_id = \(queue) AND m.active
-            """, logger: logger)
+            LEFT JOIN \(work) w ON w.admin_id = m.admin_id
+            WHERE m.queue_id = \(id) AND m.active
+            """)
+        let rows = try await connection.query(query.query, logger: logger)
         var members: [Member] = []
         for try await (id, languages, last, name, calendarID, calendarName, zone, weekly, holidays, open) in rows.decode(
             (UUID, [String], Date?, String?, String?, String?, String?, String?, [String]?, Int?).self

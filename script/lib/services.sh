@@ -286,6 +286,27 @@ td_proc_stop() { # PIDFILE NAME
   rm -f "$1"
 }
 
+# Starts BIN/NAME for each NAME in the background (pid in STACK/pids/NAME.pid, output appended to
+# STACK/logs/NAME.log), then waits up to 60 s for URL (a readiness check) to answer.
+td_procs_start() { # BIN STACK URL NAME...
+  local bin=$1 stack=$2 url=$3 name i
+  shift 3
+  for name in "$@"; do
+    setsid nohup "$bin/$name" >>"$stack/logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$stack/pids/$name.pid"
+  done
+  for ((i = 0; ; i++)); do
+    curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null && return 0
+    ((i < 120)) || td_die "$url did not answer within 60 s (logs: $stack/logs)"
+    sleep 0.5
+  done
+}
+
+# The median of the numbers on standard input, one per line.
+td_median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # Stops several processes at once; pid files are PIDDIR/NAME.pid.
 td_procs_stop() { # PIDDIR NAME...
   local dir=$1 name
