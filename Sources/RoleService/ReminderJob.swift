@@ -19,7 +19,7 @@ struct ReminderJob: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let sent = try await tick(now: Date())
-                if sent > 0 { logger.info("relationship expiry reminders", metadata: ["count": "\(sent)"]) }
+                if !sent.isEmpty { logger.info("relationship expiry reminders", metadata: ["count": "\(sent.count)"]) }
             } catch {
                 logger.warning("reminder job failed; retrying", metadata: ["error": "\(error)"])
             }
@@ -27,9 +27,10 @@ struct ReminderJob: Service {
         }
     }
 
-    /// Claims and announces the reminders due at `now`; returns how many.
-    func tick(now: Date) async throws -> Int {
-        let count = try await database.withTransaction { connection in
+    /// Claims and announces the reminders due at `now`; returns them.
+    @discardableResult
+    func tick(now: Date) async throws -> [DelegationEvent] {
+        let sent = try await database.withTransaction { connection in
             let rows = try await connection.query("""
                 SELECT relationship_id, partner_tenant_id, customer_tenant_id, ends_at, days_before
                 FROM tenantdesk_claim_relationship_reminders(\(now))
@@ -42,9 +43,9 @@ struct ReminderJob: Service {
             for reminder in reminders {
                 try await Outbox.enqueue(RoleEvent.delegationPrefix + "expiring", reminder, on: connection, logger: logger)
             }
-            return reminders.count
+            return reminders
         }
-        if count > 0 { outbox.wake() }
-        return count
+        if !sent.isEmpty { outbox.wake() }
+        return sent
     }
 }
