@@ -8,6 +8,8 @@ import Store
 /// Consumes a work queue and applies each message in one PostgreSQL transaction that also
 /// records the message id, then acknowledges. A message redelivered after a crash, a lost ack or
 /// a duplicate publish finds its id recorded and is acknowledged without changing anything twice.
+/// Handlers that are idempotent by themselves choose a lighter `Mode`; a consumer can also pass
+/// over messages it has nothing to do for (`wanted`) without touching PostgreSQL.
 ///
 /// Failures:
 /// - PostgreSQL unreachable (or a serialization failure): the message is kept and retried in
@@ -16,7 +18,8 @@ import Store
 ///   pause that grows with the attempts the message is rejected with requeue; the queue's
 ///   delivery limit then dead-letters it, and the dead letter carries that error.
 public struct EventConsumer: Service {
-    /// Applies one message inside the transaction (no tenant bound: the handler binds what it needs).
+    /// Applies one message on the given connection, in the consumer's transaction unless its mode
+    /// is `standalone` (no tenant bound: the handler binds what it needs).
     public typealias Handler = @Sendable (AMQPMessage, PostgresConnection) async throws -> Void
     /// A handler that also says whether its effect concerns `afterCommit` (false: it changed
     /// nothing anyone needs waking for).
@@ -30,18 +33,35 @@ public struct EventConsumer: Service {
     let logger: Logger
     let handler: ReportingHandler
     let afterCommit: @Sendable () -> Void
-    let deduplicate: Bool
+    let mode: Mode
+    let wanted: @Sendable (AMQPMessage) -> Bool
+
+    /// How a message is applied.
+    public enum Mode: Sendable {
+        /// In a transaction that also records the message id (the default): a message seen
+        /// before is acknowledged without running the handler.
+        case recorded
+        /// In a transaction, without a record: the handler is idempotent by itself.
+        case transaction
+        /// On a pooled connection outside any explicit transaction, without a record: each of
+        /// the handler's statements stands alone and is idempotent by itself (one round trip
+        /// for a handler of one statement).
+        case standalone
+    }
 
     /// Creates a consumer called `name` (the key of its handled-message records) of `queue`.
     /// `afterCommit` runs after each committed effect (e.g. to wake the outbox publisher).
-    /// Without `deduplicate`, message ids are not recorded: the handler is idempotent by itself.
+    /// `wanted` says whether a message needs the handler at all: one it refuses is acknowledged
+    /// at once, without a transaction or a record (only for messages whose handling would change
+    /// nothing, so that handling one again later would change nothing either).
     public init(
         name: String, queue: String, connection: AMQPConnection, database: Database, prefetch: UInt16, logger: Logger,
-        deduplicate: Bool = true, afterCommit: @escaping @Sendable () -> Void = {}, handler: @escaping Handler
+        mode: Mode = .recorded, wanted: @escaping @Sendable (AMQPMessage) -> Bool = { _ in true },
+        afterCommit: @escaping @Sendable () -> Void = {}, handler: @escaping Handler
     ) {
         self.init(
             name: name, queue: queue, connection: connection, database: database, prefetch: prefetch, logger: logger,
-            deduplicate: deduplicate, afterCommit: afterCommit, reporting: { message, connection in
+            mode: mode, wanted: wanted, afterCommit: afterCommit, reporting: { message, connection in
                 try await handler(message, connection)
                 return true
             })
@@ -50,9 +70,11 @@ public struct EventConsumer: Service {
     /// Creates a consumer whose `afterCommit` runs only after effects the handler reports.
     public init(
         name: String, queue: String, connection: AMQPConnection, database: Database, prefetch: UInt16, logger: Logger,
-        deduplicate: Bool = true, afterCommit: @escaping @Sendable () -> Void, reporting handler: @escaping ReportingHandler
+        mode: Mode = .recorded, wanted: @escaping @Sendable (AMQPMessage) -> Bool = { _ in true },
+        afterCommit: @escaping @Sendable () -> Void, reporting handler: @escaping ReportingHandler
     ) {
-        self.deduplicate = deduplicate
+        self.mode = mode
+        self.wanted = wanted
         self.name = name
         self.queue = queue
         self.connection = connection
@@ -85,6 +107,10 @@ public struct EventConsumer: Service {
     /// Handles one delivery and settles it exactly once.
     func process(_ delivery: AMQPDelivery) async {
         let message = delivery.message
+        guard wanted(message) else {
+            delivery.ack()
+            return
+        }
         let id = Self.messageID(of: message)
         var backoff = Duration.milliseconds(100)
         while true {
@@ -120,8 +146,15 @@ public struct EventConsumer: Service {
     /// Runs the handler unless the message was handled before; true when it ran and reported an
     /// effect for `afterCommit`.
     private func apply(_ message: AMQPMessage, id: String) async throws -> Bool {
-        try await database.withTransaction { connection in
-            guard deduplicate else { return try await handler(message, connection) }
+        switch mode {
+        case .standalone:
+            return try await database.client.withConnection { connection in try await handler(message, connection) }
+        case .transaction:
+            return try await database.withTransaction { connection in try await handler(message, connection) }
+        case .recorded:
+            break
+        }
+        return try await database.withTransaction { connection in
             var fresh = false
             for try await _ in try await connection.execute(RecordConsumed(consumer: name, messageID: id), logger: logger) {
                 fresh = true

@@ -15,14 +15,29 @@ struct Assigner: Sendable {
     func assign(
         _ record: RequestRecord, queue: String, on connection: PostgresConnection
     ) async throws -> AssignmentPolicy.Outcome {
-        // Nobody to give it to: nothing to wait for. (A queue nobody staffs now would otherwise
-        // queue every triage of it on the lock below, each holding a database connection.)
-        let language = record.fields.language
-        // Whether anyone can take it does not depend on the counts: they are read under the lock.
-        let unlocked = AssignmentPolicy.choose(
-            for: language, among: try await candidates(of: queue, countingWork: false, on: connection).map(\.candidate),
-            at: Date())
+        let unlocked = try await availability(of: record, in: queue, on: connection)
         guard case .assign = unlocked else { return unlocked }
+        return try await assignChecked(record, queue: queue, on: connection)
+    }
+
+    /// Whether anyone in `queue` could take the request now, without the queue's lock and
+    /// without counting open work (whether anyone can does not depend on the counts). Nobody:
+    /// nothing to wait for. A queue nobody staffs would otherwise queue every triage of it on
+    /// the lock, each holding a database connection.
+    func availability(
+        of record: RequestRecord, in queue: String, on connection: PostgresConnection
+    ) async throws -> AssignmentPolicy.Outcome {
+        AssignmentPolicy.choose(
+            for: record.fields.language,
+            among: try await candidates(of: queue, countingWork: false, on: connection).map(\.candidate), at: Date())
+    }
+
+    /// `assign` after `availability` said someone can: chooses under the queue's lock with the
+    /// open work counted (the outcome may still be nobody, if things changed meanwhile).
+    func assignChecked(
+        _ record: RequestRecord, queue: String, on connection: PostgresConnection
+    ) async throws -> AssignmentPolicy.Outcome {
+        let language = record.fields.language
         // One assignment at a time per queue, so that concurrent triage sees each other's counts.
         try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended('tenantdesk.queue:' || \(queue), 0))", logger: logger)

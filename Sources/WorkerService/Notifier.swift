@@ -51,11 +51,35 @@ struct Notifier: Sendable {
             guard let row = rows.first else { throw TriageError("request \(requestID.text) does not exist") }
             (requester, assignee) = try row.decode((UUID, UUID?).self)
         }
+        let plan = Self.plan(for: message.routingKey, event: event, requester: requester, assignee: assignee)
+        if plan.askSurvey {
+            try await notify([requester], kind: "survey_requested", requestID: event.requestID,
+                             tenantID: event.tenantID, source: source, detail: "resolved: how was the help you got?", on: connection)
+        }
+        try await notify(
+            plan.recipients, kind: plan.kind, requestID: event.requestID, tenantID: event.tenantID, source: source,
+            detail: plan.detail, on: connection)
+    }
+
+    /// Who hears of a request event, and how.
+    struct Plan: Equatable {
+        var kind: String
+        var detail: String?
+        /// The people told (never the one who acted).
+        var recipients: Set<UUID>
+        /// The actor, who is never told.
+        var actor: UUID?
+        /// Whether the requester is asked to rate the help (a resolution they did not make).
+        var askSurvey: Bool
+    }
+
+    static func plan(for routingKey: String, event: RequestEventBody, requester: UUID, assignee: UUID?) -> Plan {
         let actor = event.actorAdminID.flatMap(UUID.init(uuidString:))
         var recipients: [UUID?] = []
         var kind = "status_changed"
         var detail: String? = "now \(event.status.rawValue)"
-        switch message.routingKey {
+        var askSurvey = false
+        switch routingKey {
         case RequestEvent.messageAdded:
             kind = "message"
             detail = nil
@@ -66,14 +90,27 @@ struct Notifier: Sendable {
             recipients = [assignee]
         case RequestEvent.resolved:
             recipients = [assignee]
-            try await notify([requester].filter { $0 != actor }, kind: "survey_requested", requestID: event.requestID,
-                             tenantID: event.tenantID, source: source, detail: "resolved: how was the help you got?", on: connection)
+            askSurvey = requester != actor
         default:
             recipients = [requester, assignee]
         }
-        try await notify(
-            Set(recipients.compactMap { $0 }.filter { $0 != actor }), kind: kind, requestID: event.requestID, tenantID: event.tenantID,
-            source: source, detail: detail, on: connection)
+        return Plan(
+            kind: kind, detail: detail, recipients: Set(recipients.compactMap { $0 }.filter { $0 != actor }), actor: actor,
+            askSurvey: askSurvey)
+    }
+
+    /// Whether an event may concern anyone. False only for a request event that names its
+    /// requester (and so its assignee) and whose plan tells nobody, such as a requester's own
+    /// submission: the consumer then passes over it without a transaction.
+    static func concernsAnyone(_ message: AMQPMessage) -> Bool {
+        let key = message.routingKey
+        guard !key.hasPrefix(RoleEvent.delegationPrefix), key != RequestEvent.slaBreached,
+              let event = try? JSONCodec.decode(RequestEventBody.self, from: message.body),
+              UUID(uuidString: event.requestID) != nil, UUID(uuidString: event.tenantID) != nil,
+              let requester = event.requestedBy.flatMap(UUID.init(uuidString:))
+        else { return true }  // The handler reads, or refuses, what the event does not say.
+        let plan = plan(for: key, event: event, requester: requester, assignee: event.assignedTo.flatMap(UUID.init(uuidString:)))
+        return plan.askSurvey || !plan.recipients.isEmpty
     }
 
     /// A relationship's end is near: its partner admins and the customer's tenant admins hear of

@@ -39,21 +39,57 @@ struct Triage: Sendable {
             for try await id in routed.decode(String?.self) { queue = id }
         }
         guard let queue else { throw TriageError("no queue: no routing rule matched and no default queue exists") }
-        try await connection.query(
-            "UPDATE service_requests SET triaged_at = now(), queue_id = \(queue) WHERE id = \(requestID)", logger: logger)
-        try await RequestTimeline.recordSystem(
-            "triaged", request: requestID, internalOnly: true, data: ["queue": queue], on: connection, logger: logger)
-        guard record.record.assignedTo == nil, record.record.status.isUnresolved else { return }
+        let assignable = record.record.assignedTo == nil && record.record.status.isUnresolved
+        // Whether anyone could take it decides the timeline entries, written with the triage in
+        // one statement; only then the assignment itself, under the queue's lock.
+        let available = assignable ? try await assigner.availability(of: record.record, in: queue, on: connection) : nil
+        var notes = [Note(kind: "triaged", data: ["queue": queue])]
+        if let available, let note = Self.unassigned(available, queue: queue, language: record.record.fields.language) {
+            notes.append(note)
+        }
+        try await Self.markTriaged(requestID, queue: queue, notes: notes, on: connection, logger: logger)
+        guard case .assign = available else { return }
+        let outcome = try await assigner.assignChecked(record.record, queue: queue, on: connection)
+        if let note = Self.unassigned(outcome, queue: queue, language: record.record.fields.language) {
+            try await RequestTimeline.recordSystem(
+                note.kind, request: requestID, internalOnly: true, data: note.data, on: connection, logger: logger)
+        }
+    }
+
+    /// An internal timeline entry of triage.
+    struct Note {
+        var kind: String
+        var data: [String: String]
+    }
+
+    /// The `unassigned` entry for an outcome that assigned nobody (nil for an assignment).
+    static func unassigned(_ outcome: AssignmentPolicy.Outcome, queue: String, language: String?) -> Note? {
         let reason: String
-        switch try await assigner.assign(record.record, queue: queue, on: connection) {
-        case .assign: return
+        switch outcome {
+        case .assign: return nil
         case .noMembers: reason = "the queue has no active members"
-        case .noLanguageMatch: reason = "no member speaks \(record.record.fields.language ?? "the language")"
+        case .noLanguageMatch: reason = "no member speaks \(language ?? "the language")"
         case .nobodyOnShift: reason = "nobody who speaks the language is on shift"
         }
-        try await RequestTimeline.recordSystem(
-            "unassigned", request: requestID, internalOnly: true, data: ["queue": queue, "reason": reason],
-            on: connection, logger: logger)
+        return Note(kind: "unassigned", data: ["queue": queue, "reason": reason])
+    }
+
+    /// Marks the request triaged in `queue` and adds `notes` to its timeline (internal, in
+    /// order), in one statement.
+    static func markTriaged(
+        _ id: UUID, queue: String, notes: [Note], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let kinds = notes.map(\.kind)
+        let data = try notes.map { String(decoding: try JSONCodec.encode($0.data), as: UTF8.self) }
+        try await connection.query("""
+            WITH t AS (
+                UPDATE service_requests SET triaged_at = now(), queue_id = \(queue) WHERE id = \(id) RETURNING tenant_id, id
+            )
+            INSERT INTO request_events (tenant_id, request_id, kind, visibility, actor_name, actor_side, data)
+            SELECT t.tenant_id, t.id, e.kind, 'internal', 'TenantDesk', 'system', e.data::jsonb
+            FROM t, unnest(\(kinds)::text[], \(data)::text[]) WITH ORDINALITY AS e(kind, data, n)
+            ORDER BY e.n
+            """, logger: logger)
     }
 
     /// Offers unassigned, triaged requests again (severity A first, then by due time), page by
@@ -103,12 +139,13 @@ struct Triage: Sendable {
     static func lock(
         _ id: UUID, skipLocked: Bool = false, on connection: PostgresConnection, logger: Logger
     ) async throws -> Locked? {
-        let rows = try await connection.query("""
-            SELECT \(unescaped: RequestRecord.columns), r.triaged_at FROM service_requests r
-            WHERE r.id = \(id) AND r.status <> 'draft' FOR UPDATE OF r \(unescaped: skipLocked ? "SKIP LOCKED" : "")
-            """, logger: logger).collect()
-        guard let row = rows.first else { return nil }
-        return Locked(record: try RequestRecord(row: row), triagedAt: try row.makeRandomAccess()["triaged_at"].decode(Date?.self))
+        let rows = skipLocked
+            ? try await connection.execute(LockSubmittedRequestUnlessLocked(id: id), logger: logger)
+            : try await connection.execute(LockSubmittedRequest(id: id), logger: logger)
+        for try await row in rows {
+            return Locked(record: try RequestRecord(row: row), triagedAt: try row.makeRandomAccess()["triaged_at"].decode(Date?.self))
+        }
+        return nil
     }
 }
 

@@ -7,30 +7,23 @@ import Messaging
 import PostgresNIO
 import Store
 
-/// Turns each event into one pending delivery per active webhook subscribed to it, in the
-/// consumer's transaction (so a redelivered event adds nothing): a request event for its
-/// tenant's webhooks (an internal note for nobody), a delegation event for the partner's and
-/// the customer's.
+/// Turns each event into one pending delivery per active webhook subscribed to it: a request
+/// event for its tenant's webhooks (an internal note for nobody), a delegation event for the
+/// partner's and the customer's. One statement per tenant (`tenantdesk_fan_out_event`), outside
+/// any transaction: a webhook that has its delivery of the event gets no second one, so a
+/// redelivered event adds nothing.
 struct WebhookFanout: Sendable {
-    let database: Database
     let logger: Logger
 
     /// Returns how many deliveries it created.
     @discardableResult
     func handle(_ message: AMQPMessage, on connection: PostgresConnection) async throws -> Int {
         let eventID = EventConsumer.messageID(of: message)
-        let type = message.routingKey
         var created = 0
         for (tenant, payload) in try Self.payloads(of: message, eventID: eventID) {
-            try await database.bind(tenant, on: connection)
-            let rows = try await connection.query("""
-                INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, payload)
-                SELECT gen_random_uuid(), w.tenant_id, w.id, \(eventID), \(type), \(payload)
-                FROM webhooks w WHERE w.active AND \(type) = ANY(w.event_types)
-                ON CONFLICT (webhook_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
-                RETURNING id
-                """, logger: logger).collect()
-            created += rows.count
+            let rows = try await connection.execute(
+                FanOutEvent(tenant: tenant, eventID: eventID, eventType: message.routingKey, payload: payload), logger: logger)
+            for try await row in rows { created += try row.decode(Int.self) }
         }
         return created
     }
@@ -60,5 +53,25 @@ struct WebhookFanout: Sendable {
         if let language = event.language { data["language"] = .string(language) }
         if let messageID = event.messageID { data["message_id"] = .string(messageID) }
         return [(tenant, try WebhookPayload.encode(id: eventID, type: type, tenantID: tenant.text, occurredAt: event.occurredAt, data: data))]
+    }
+}
+
+/// `tenantdesk_fan_out_event` (sql/0019). Prepared: every event runs it.
+struct FanOutEvent: PreparedRowStatement {
+    static let sql = "SELECT tenantdesk_fan_out_event($1, $2, $3, $4)"
+    static let bindingDataTypes: [PostgresDataType] = [.uuid, .text, .text, .text]
+
+    var tenant: UUID
+    var eventID: String
+    var eventType: String
+    var payload: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(tenant)
+        bindings.append(eventID)
+        bindings.append(eventType)
+        bindings.append(payload)
+        return bindings
     }
 }

@@ -41,7 +41,7 @@ public struct WorkerApp: Sendable {
             let deadLetters = DeadLetters(database: database, logger: logger)
             services.append(EventConsumer(
                 name: "dead-letters", queue: WorkQueue.deadLetters, connection: connection, database: database,
-                prefetch: prefetch, logger: logger, deduplicate: false
+                prefetch: prefetch, logger: logger, mode: .transaction
             ) { message, tx in try await deadLetters.store(message, on: tx) })
         }
         if roles.contains(.triage) {
@@ -57,17 +57,17 @@ public struct WorkerApp: Sendable {
             let mails = WakeSignal()
             services.append(EventConsumer(
                 name: "notifications", queue: WorkQueue.notifications, connection: connection, database: database,
-                prefetch: prefetch, logger: logger, afterCommit: { mails.wake() }
+                prefetch: prefetch, logger: logger, wanted: Notifier.concernsAnyone, afterCommit: { mails.wake() }
             ) { message, tx in try await notifier.handle(message, on: tx) })
             if let mail = configuration.mail {
                 services.append(MailSender(database: database, settings: mail, signal: mails, logger: logger))
             }
         }
         if roles.contains(.webhooks) {
-            let fanout = WebhookFanout(database: database, logger: logger)
+            let fanout = WebhookFanout(logger: logger)
             services.append(EventConsumer(
                 name: "webhooks", queue: WorkQueue.webhooks, connection: connection, database: database, prefetch: prefetch,
-                logger: logger, afterCommit: { deliveries.wake() },
+                logger: logger, mode: .standalone, afterCommit: { deliveries.wake() },
                 reporting: { message, tx in try await fanout.handle(message, on: tx) > 0 }))
             services.append(WebhookDispatcher(database: database, settings: configuration.webhooks, signal: deliveries, logger: logger))
         }

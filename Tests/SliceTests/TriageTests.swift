@@ -175,6 +175,12 @@ struct TriageTests {
                         "SELECT queue_id FROM service_requests WHERE id = \(id)", logger: SliceStack.logger
                     ).collect().first?.decode(String?.self)
                     #expect(routed == queue)
+                    // The triage and the reason nobody took it, in that order, after the submission.
+                    let entries = try await connection.query(
+                        "SELECT kind, data->>'reason' FROM request_events WHERE request_id = \(id) ORDER BY id", logger: SliceStack.logger
+                    ).collect().map { try $0.decode((String, String?).self) }
+                    #expect(entries.map(\.0) == ["created", "submitted", "triaged", "unassigned"])
+                    #expect(entries.last?.1 == "the queue has no active members")
                 }
             }
         }
