@@ -1,5 +1,6 @@
--- The PostgreSQL work of filing one request, as the worker does it: the draft's transaction,
--- then the submission's, statement for statement. Run by bench/submit with pgbench as
+-- The PostgreSQL work of filing one request, as the worker does it, statement for statement:
+-- the draft's transaction, the submission's checks (a read-only transaction), then the
+-- submission itself, one statement outside any transaction (sql/0020). Run by bench/submit with pgbench as
 -- tenantdesk_app (row-level security on), with -D tenant="'<tenant id>'" -D admin="'<administrator
 -- id>'" (quoted: pgbench substitutes variables as they are). The event body carries a "bench"
 -- key, so bench/submit can delete the events pgbench leaves unpublished.
@@ -58,7 +59,7 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
        r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
-FROM service_requests r WHERE r.id = :rid AND (r.status <> 'draft' OR (NOT false AND r.requested_by = :admin AND r.draft_expires_at > now())) FOR UPDATE OF r;
+FROM service_requests r WHERE r.id = :rid AND (r.status <> 'draft' OR (NOT false AND r.requested_by = :admin AND r.draft_expires_at > now()));
 WITH c AS (SELECT * FROM support_categories WHERE code = 'enrollment'),
 routed AS (SELECT tenantdesk_route_queue('enrollment', 'en', 'B') AS queue_id)
 SELECT c.technical, c.languages, c.plans, q.id, k.id, k.name, k.time_zone, k.weekly_hours::text,
@@ -68,6 +69,7 @@ SELECT c.technical, c.languages, c.plans, q.id, k.id, k.name, k.time_zone, k.wee
 FROM c, routed JOIN support_queues q ON q.id = routed.queue_id
 LEFT JOIN support_calendars k ON k.id = q.calendar_id
 LEFT JOIN (SELECT support_plan FROM tenants WHERE id = tenantdesk_current_tenant()) p ON true;
+COMMIT;
 SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.tenant_id) AS tenant_name, r.number,
        r.status, r.category_code, r.feature_code, r.symptom_code, r.summary, r.details, r.severity, r.language,
        r.contact_name, r.contact_email, r.contact_phone, r.contact_method, r.contact_time_zone, r.contact_country,
@@ -75,8 +77,8 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
        r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
-FROM tenantdesk_submit_request(
+FROM tenantdesk_submit_draft(
+    :tenant, 'customer', :version, NULL,
     :rid, 'premier', 'device-management-en', 120, now() + interval '2 hours', now() + interval '90 minutes', '{}'::jsonb,
     now(), :admin, 'Bench', 'customer', NULL, '{"severity": "B"}'::jsonb, 'request.submitted', gen_random_uuid(),
     '{"bench": true}'::jsonb) r;
-COMMIT;

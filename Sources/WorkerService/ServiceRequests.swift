@@ -93,74 +93,97 @@ struct ServiceRequests: Sendable {
         }
     }
 
+    /// Submits a draft. Without an Idempotency-Key, the draft is read and checked in a read-only
+    /// transaction and submitted by one statement of its own (`tenantdesk_submit_draft`), which
+    /// PostgreSQL commits at once: the tenant's number counter is not held across a round trip.
+    /// If the draft changed in between, that statement changes nothing and the submission is
+    /// decided again, the second time with the draft locked. With a key, everything runs in the
+    /// key's transaction.
     func submit(_ request: SubmitRequestMethod.Request) async throws -> ServiceRequestView {
         let context = request.context
         let id = try requestID(request.requestID)
-        let fingerprint = [request.requestID, request.ifMatch.map(String.init) ?? ""]
-        let result: ServiceRequestView = try await idempotency.run(
-            context, key: request.idempotencyKey, operation: "request.submit", fingerprint: fingerprint
-        ) { connection in
-            let current = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
-            if let ifMatch = request.ifMatch, ifMatch != current.version { throw WorkerProblems.stale }
-            let now = Date()
-            if case .failure(let refusal) = RequestLifecycle.apply(
-                .submit, to: current.status, by: context.side, resolvedAt: nil, now: now) {
-                throw WorkerProblems.transitionRefused(refusal)
+        let result: ServiceRequestView
+        if request.idempotencyKey == nil, let submitted = try await submitOutsideTransaction(id, request) {
+            result = submitted
+        } else {
+            let fingerprint = [request.requestID, request.ifMatch.map(String.init) ?? ""]
+            result = try await idempotency.run(
+                context, key: request.idempotencyKey, operation: "request.submit", fingerprint: fingerprint
+            ) { connection in
+                let current = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+                let submission = try await prepare(current, request, on: connection)
+                guard let record = try await submission.run(on: connection, logger: logger) else { throw WorkerProblems.notFound }
+                return record.view(side: context.side, now: submission.now)
             }
-            let fields = current.fields
-            guard let code = fields.category,
-                  let category = try await catalogue.category(
-                      code, language: fields.language, severity: fields.severity, on: connection) else {
-                throw WorkerProblems.violation(.incomplete(field: "category"), also: [])
-            }
-            // Category, route, calendar, plan and target come in one round trip.
-            let plan: SupportPlan
-            if let known = category.plan { plan = known } else { plan = try await catalogue.plan(on: connection) }
-            let severity = fields.severity
-            let facts: (requiresPhone: Bool, minutes: Int)?
-            if let phone = category.requiresPhone, let minutes = category.targetMinutes, category.plan == plan {
-                facts = (phone, minutes)
-            } else {
-                facts = try await severity.asyncMap { try await catalogue.severity($0, plan: plan, on: connection) }
-            }
-            let violations = IntakeRules.violations(IntakeRules.Facts(
-                plan: plan, categoryTechnical: category.technical, categoryLanguages: category.languages,
-                categoryPlans: category.plans, summary: fields.summary, severity: severity,
-                severityRequiresPhone: facts?.requiresPhone ?? false, language: fields.language,
-                contactName: fields.contact?.name, contactEmail: fields.contact?.email, contactPhone: fields.contact?.phone,
-                preferredContact: fields.contact?.preferredMethod))
-            if let first = violations.first { throw WorkerProblems.violation(first, also: Array(violations.dropFirst())) }
-            guard let severity, let facts else { throw WorkerProblems.violation(.incomplete(field: "severity"), also: []) }
-            let due = ResponseDue.compute(
-                plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: now, calendar: category.calendar)
-            // Submitting after the suggestions means they did not stop the request.
-            if let session = fields.suggestionSessionID.flatMap(UUID.init(uuidString:)) {
-                try await connection.query("""
-                    UPDATE suggestion_sessions SET outcome = 'continued', decided_at = now() WHERE id = \(session) AND outcome IS NULL
-                    """, logger: logger)
-            }
-            // Last: the number locks the tenant's counter until the commit (see sql/0017).
-            let explanation = String(decoding: try JSONCodec.encode(due.explanation), as: UTF8.self)
-            let entry = String(decoding: try JSONCodec.encode(
-                ["severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)]), as: UTF8.self)
-            var event = current.event(actor: context.adminID, at: now)
-            event.status = .submitted
-            let body = String(decoding: try JSONCodec.encode(event), as: UTF8.self)
-            let rows = try await connection.query("""
-                SELECT \(unescaped: RequestRecord.columns) FROM tenantdesk_submit_request(
-                    \(id)::uuid, \(plan.rawValue)::text, \(category.queue)::text, \(due.targetMinutes)::int,
-                    \(due.dueAt)::timestamptz, \(due.warnAt)::timestamptz, \(explanation)::jsonb, \(now)::timestamptz,
-                    \(UUID(uuidString: context.adminID))::uuid, \(context.adminName)::text, \(context.side.rawValue)::text,
-                    \(context.relationship)::uuid, \(entry)::jsonb, \(RequestEvent.submitted)::text, \(UUID())::uuid,
-                    \(body)::jsonb) r
-                """, logger: logger)
-            var submitted: RequestRecord?
-            for try await row in rows { submitted = try RequestRecord(row: row) }
-            guard let record = submitted else { throw WorkerProblems.notFound }
-            return record.view(side: context.side, now: now)
         }
         outbox.wake()
         return result
+    }
+
+    /// The submission when the draft did not change between the check and the statement; nil
+    /// when it did.
+    private func submitOutsideTransaction(_ id: UUID, _ request: SubmitRequestMethod.Request) async throws -> ServiceRequestView? {
+        let context = request.context
+        let submission = try await database.withTenantTransaction(
+            try context.tenant(), supportAudience: context.supportAudience
+        ) { connection in
+            let current = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
+            return try await prepare(current, request, on: connection)
+        }
+        let record = try await database.client.withConnection { connection in
+            try await submission.run(on: connection, logger: logger)
+        }
+        return record?.view(side: context.side, now: submission.now)
+    }
+
+    /// Checks that `current` may be submitted as asked and works out its target and due time.
+    private func prepare(
+        _ current: RequestRecord, _ request: SubmitRequestMethod.Request, on connection: PostgresConnection
+    ) async throws -> Submission {
+        let context = request.context
+        if let ifMatch = request.ifMatch, ifMatch != current.version { throw WorkerProblems.stale }
+        let now = Date()
+        if case .failure(let refusal) = RequestLifecycle.apply(
+            .submit, to: current.status, by: context.side, resolvedAt: nil, now: now) {
+            throw WorkerProblems.transitionRefused(refusal)
+        }
+        let fields = current.fields
+        guard let code = fields.category,
+              let category = try await catalogue.category(
+                  code, language: fields.language, severity: fields.severity, on: connection) else {
+            throw WorkerProblems.violation(.incomplete(field: "category"), also: [])
+        }
+        // Category, route, calendar, plan and target come in one round trip.
+        let plan: SupportPlan
+        if let known = category.plan { plan = known } else { plan = try await catalogue.plan(on: connection) }
+        let severity = fields.severity
+        let facts: (requiresPhone: Bool, minutes: Int)?
+        if let phone = category.requiresPhone, let minutes = category.targetMinutes, category.plan == plan {
+            facts = (phone, minutes)
+        } else {
+            facts = try await severity.asyncMap { try await catalogue.severity($0, plan: plan, on: connection) }
+        }
+        let violations = IntakeRules.violations(IntakeRules.Facts(
+            plan: plan, categoryTechnical: category.technical, categoryLanguages: category.languages,
+            categoryPlans: category.plans, summary: fields.summary, severity: severity,
+            severityRequiresPhone: facts?.requiresPhone ?? false, language: fields.language,
+            contactName: fields.contact?.name, contactEmail: fields.contact?.email, contactPhone: fields.contact?.phone,
+            preferredContact: fields.contact?.preferredMethod))
+        if let first = violations.first { throw WorkerProblems.violation(first, also: Array(violations.dropFirst())) }
+        guard let severity, let facts else { throw WorkerProblems.violation(.incomplete(field: "severity"), also: []) }
+        let due = ResponseDue.compute(
+            plan: plan, severity: severity, targetMinutes: facts.minutes, startedAt: now, calendar: category.calendar)
+        var event = current.event(actor: context.adminID, at: now)
+        event.status = .submitted
+        return Submission(
+            tenant: current.tenantID, audience: context.supportAudience ? "support" : "customer", version: current.version,
+            suggestionSession: fields.suggestionSessionID.flatMap(UUID.init(uuidString:)), request: current.id, plan: plan,
+            queue: category.queue, due: due, now: now,
+            explanation: String(decoding: try JSONCodec.encode(due.explanation), as: UTF8.self),
+            entry: String(decoding: try JSONCodec.encode(
+                ["severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)]), as: UTF8.self),
+            actor: UUID(uuidString: context.adminID), actorName: context.adminName, actorSide: context.side.rawValue,
+            relationship: context.relationship, event: String(decoding: try JSONCodec.encode(event), as: UTF8.self))
     }
 
     /// A draft's first-response target if it were submitted now (nil until category and
