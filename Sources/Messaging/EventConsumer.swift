@@ -1,4 +1,5 @@
 import AMQP
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -41,7 +42,8 @@ public struct EventConsumer: Service {
         /// In a transaction that also records the message id (the default): a message seen
         /// before is acknowledged without running the handler.
         case recorded
-        /// In a transaction, without a record: the handler is idempotent by itself.
+        /// In a transaction, without a record: the handler is idempotent by itself, or records
+        /// the message itself (`recordForSupport`).
         case transaction
         /// On a pooled connection outside any explicit transaction, without a record: each of
         /// the handler's statements stands alone and is idempotent by itself (one round trip
@@ -221,6 +223,47 @@ enum FailureKind: Equatable {
         } else {
             self = .failed
         }
+    }
+}
+
+extension EventConsumer {
+    /// What `recorded` mode does before the handler, for a handler of a `transaction` consumer
+    /// that binds a tenant first anyway: records that `consumer` handled `message` and binds
+    /// `tenant` with the support audience for the rest of the transaction, in one statement.
+    /// False when the message was recorded before (the handler then changes nothing).
+    public static func recordForSupport(
+        _ message: AMQPMessage, consumer: String, tenant: UUID, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let statement = RecordConsumedBindingSupport(consumer: consumer, messageID: messageID(of: message), tenant: tenant)
+        for try await row in try await connection.execute(statement, logger: logger) {
+            return try row.decode(Bool.self)
+        }
+        return false
+    }
+}
+
+/// `RecordConsumed` and the support binding of `tenant` in one statement (consumed messages
+/// belong to no tenant, so the binding does not affect the insert).
+struct RecordConsumedBindingSupport: PreparedRowStatement {
+    static let sql = """
+        WITH recorded AS (
+            INSERT INTO consumed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
+        )
+        SELECT EXISTS (SELECT 1 FROM recorded)
+        FROM (SELECT set_config('tenantdesk.tenant_id', $3, true), set_config('tenantdesk.audience', 'support', true)) bound
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text]
+
+    var consumer: String
+    var messageID: String
+    var tenant: UUID
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(consumer)
+        bindings.append(messageID)
+        bindings.append(tenant.text)
+        return bindings
     }
 }
 

@@ -13,18 +13,25 @@ import Store
 /// nobody can take now (no one on shift, no one speaking its language) stays unassigned in its
 /// queue; the assignment sweep offers those again, severity A first.
 struct Triage: Sendable {
+    /// The consumer's name, the key of its consumed-message records.
+    static let consumer = "triage"
+
     let database: Database
     let logger: Logger
 
     var assigner: Assigner { Assigner(logger: logger) }
 
-    /// The consumer's handler: runs in the consumer's transaction.
+    /// The consumer's handler: runs in the consumer's transaction (mode `transaction`: it
+    /// records the message itself).
     func handle(_ message: AMQPMessage, on connection: PostgresConnection) async throws {
         let event = try JSONCodec.decode(RequestEventBody.self, from: message.body)
         guard let requestID = UUID(uuidString: event.requestID), let tenantID = UUID(uuidString: event.tenantID) else {
             throw TriageError("event names no valid request or tenant id")
         }
-        try await database.bindForSupport(tenantID, on: connection)
+        // Recorded as a consumed message and bound in one statement (the consumer's mode is
+        // `transaction`); a message recorded before changes nothing.
+        guard try await EventConsumer.recordForSupport(
+            message, consumer: Self.consumer, tenant: tenantID, on: connection, logger: logger) else { return }
         guard let record = try await Self.lock(requestID, on: connection, logger: logger) else {
             throw TriageError("request \(requestID.text) of tenant \(tenantID.text) does not exist")
         }

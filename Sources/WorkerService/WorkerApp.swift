@@ -47,8 +47,8 @@ public struct WorkerApp: Sendable {
         if roles.contains(.triage) {
             let triage = Triage(database: database, logger: logger)
             services.append(EventConsumer(
-                name: "triage", queue: WorkQueue.triage, connection: connection, database: database, prefetch: prefetch,
-                logger: logger, afterCommit: { outbox.wake() }
+                name: Triage.consumer, queue: WorkQueue.triage, connection: connection, database: database, prefetch: prefetch,
+                logger: logger, mode: .transaction, afterCommit: { outbox.wake() }
             ) { message, tx in try await triage.handle(message, on: tx) })
             services.append(AssignmentSweep(triage: triage, outbox: outbox, interval: configuration.assignmentSweepInterval, logger: logger))
         }
