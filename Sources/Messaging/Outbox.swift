@@ -70,26 +70,27 @@ public struct OutboxPublisher: Service {
         }
     }
 
-    /// Publishes up to 100 pending events; returns how many.
+    /// Publishes up to 100 pending events; returns how many. They are claimed and marked
+    /// published in one statement of a transaction that commits only after the broker confirmed
+    /// each of them: a failure rolls the mark back, and they are sent again later.
     private func publishBatch() async throws -> Int {
         try await database.withTransaction { tx in
             let rows = try await tx.query("""
-                SELECT id, routing_key, message_id, body::text FROM outbox_events
-                WHERE published_at IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED
+                UPDATE outbox_events SET published_at = now()
+                WHERE id IN (SELECT id FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+                RETURNING id, routing_key, message_id, body::text
                 """, logger: logger)
-            var sent: [Int64] = []
-            for try await (id, routingKey, messageID, body) in rows.decode((Int64, String, UUID, String).self) {
+            var events: [(id: Int64, routingKey: String, messageID: UUID, body: String)] = []
+            for try await event in rows.decode((Int64, String, UUID, String).self) { events.append(event) }
+            // In the order they were written (RETURNING has none).
+            for event in events.sorted(by: { $0.id < $1.id }) {
                 try await connection.publish(
-                    Array(body.utf8), exchange: ExchangeName.events, routingKey: routingKey,
-                    properties: AMQPProperties(contentType: "application/json", messageID: messageID.uuidString.lowercased(),
-                                               type: routingKey),
+                    Array(event.body.utf8), exchange: ExchangeName.events, routingKey: event.routingKey,
+                    properties: AMQPProperties(contentType: "application/json", messageID: event.messageID.uuidString.lowercased(),
+                                               type: event.routingKey),
                     mandatory: false, timeout: .seconds(5))
-                sent.append(id)
             }
-            if !sent.isEmpty {
-                try await tx.query("UPDATE outbox_events SET published_at = now() WHERE id = ANY(\(sent))", logger: logger)
-            }
-            return sent.count
+            return events.count
         }
     }
 }
