@@ -55,7 +55,7 @@ enum RequestFieldRules {
 
     /// A catalogue code (category, feature, symptom): lower-case letters, digits and dashes.
     static func code(_ value: String, _ field: String) throws(RPCProblem) -> String {
-        guard value.wholeMatch(of: /[a-z0-9-]{1,64}/) != nil else { throw WorkerProblems.invalid("\(field) is not in the catalogue") }
+        guard TextShape.isCatalogueCode(value) else { throw WorkerProblems.invalid("\(field) is not in the catalogue") }
         return value
     }
 
@@ -63,7 +63,7 @@ enum RequestFieldRules {
     /// A language tag, lower-cased (`en`, `ja`, `zh-hans`).
     static func language(_ value: String, _ field: String) throws(RPCProblem) -> String {
         let tag = value.lowercased()
-        guard tag.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
+        guard TextShape.isLanguageTag(tag) else {
             throw WorkerProblems.invalid("\(field) must be a BCP 47 tag such as en or ja")
         }
         return tag
@@ -87,7 +87,7 @@ enum RequestFieldRules {
             }
             if let phone = contact.phone {
                 let trimmed = phone.trimmingCharacters(in: .whitespaces)
-                guard trimmed.wholeMatch(of: /\+?[0-9][0-9 ()\-.]{5,38}/) != nil else {
+                guard TextShape.isPhoneNumber(trimmed) else {
                     throw WorkerProblems.invalid("contact.phone must be a phone number such as +81 3 1234 5678")
                 }
                 contact.phone = trimmed

@@ -19,7 +19,7 @@ struct Suggestions: Sendable {
         let context = request.context
         let text = try RequestFieldRules.text(request.text, "text", max: 20_000, multiline: true)
         let language = request.language.lowercased()
-        guard language.wholeMatch(of: /[a-z]{2,3}(-[a-z0-9]{2,8})*/) != nil else {
+        guard TextShape.isLanguageTag(language) else {
             throw WorkerProblems.invalid("language must be a BCP 47 tag such as en or ja")
         }
         let fields = RequestFields(
@@ -68,7 +68,7 @@ struct Suggestions: Sendable {
             throw WorkerProblems.invalid("outcome must be helped or continued")
         }
         guard let session = UUID(uuidString: request.sessionID) else { throw WorkerProblems.notFound }
-        if let article = request.articleID, article.wholeMatch(of: /KB[0-9]{4,8}/) == nil {
+        if let article = request.articleID, !TextShape.isArticleID(article) {
             throw WorkerProblems.invalid("articleId is not one of the articles suggested in this session")
         }
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in

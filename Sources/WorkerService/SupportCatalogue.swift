@@ -91,7 +91,7 @@ struct SupportCatalogue: Sendable {
 
     /// A category's features and their symptoms; 404 for an unknown category.
     func features(category: String) async throws -> FeaturesMethod.Response {
-        guard category.wholeMatch(of: /[a-z0-9-]{1,64}/) != nil else { throw WorkerProblems.notFound }
+        guard TextShape.isCatalogueCode(category) else { throw WorkerProblems.notFound }
         let rows = try await database.client.query("""
             SELECT f.code, f.name, s.code, s.name
             FROM support_features f LEFT JOIN support_symptoms s ON s.category_code = f.category_code AND s.feature_code = f.code
@@ -143,11 +143,18 @@ struct SupportCatalogue: Sendable {
     }
 
     /// A calendar from its `support_calendars` columns (a LEFT JOIN: nil when there is none).
+    /// Built calendars are kept by their columns (`CalendarMemo`): every submission and every
+    /// triage reads one, and parsing the weekly hours each time cost a few percent of the worker.
     static func calendar(
         id: String?, name: String?, timeZone: String?, weekly: String?, holidays: [String]?
     ) throws -> BusinessCalendar? {
         guard let id, let name, let timeZone, let weekly else { return nil }
-        return try BusinessCalendar(id: id, name: name, timeZone: timeZone, weeklyHours: try weeklyHours(weekly), holidays: holidays ?? [])
+        let columns = CalendarMemo.Columns(id: id, name: name, timeZone: timeZone, weekly: weekly, holidays: holidays ?? [])
+        if let known = CalendarMemo.shared.calendar(for: columns) { return known }
+        let calendar = try BusinessCalendar(
+            id: id, name: name, timeZone: timeZone, weeklyHours: try weeklyHours(weekly), holidays: holidays ?? [])
+        CalendarMemo.shared.keep(calendar, for: columns)
+        return calendar
     }
 
     /// `weekly_hours` as read with `::text`.
