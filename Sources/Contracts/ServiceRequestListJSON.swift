@@ -24,6 +24,13 @@ public enum ServiceRequestListJSON {
         return Data(json.bytes)
     }
 
+    /// One request in the API's JSON (the `ServiceRequest` schema), as a page writes each item.
+    public static func encode(request view: ServiceRequestView) -> Data {
+        var json = JSONWriter(capacity: 1024)
+        write(view, to: &json)
+        return Data(json.bytes)
+    }
+
     private static func write(_ view: ServiceRequestView, to json: inout JSONWriter) {
         json.beginObject()
         json.key("allowed_transitions")

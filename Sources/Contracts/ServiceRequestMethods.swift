@@ -73,6 +73,34 @@ public enum GetRequestMethod: RPCMethod {
     public typealias Response = ServiceRequestDetail
 }
 
+/// A request as the API's JSON (`ServiceRequestListJSON.encode(request:)`), which the gateway
+/// sends on without decoding it, and its version (the ETag).
+public struct ServiceRequestJSON: Codable, Sendable {
+    /// A `ServiceRequest` of the OpenAPI spec.
+    public var json: Data
+    public var version: Int
+    public init(json: Data, version: Int) {
+        self.json = json
+        self.version = version
+    }
+}
+
+/// `worker.requests.create.v2`: `CreateRequestMethod`, answered as the API's JSON.
+public enum CreateRequestJSONMethod: RPCMethod {
+    public static let name = "worker.requests.create.v2"
+    public static let queue = RPCQueue.worker
+    public typealias Request = CreateRequestMethod.Request
+    public typealias Response = ServiceRequestJSON
+}
+
+/// `worker.requests.submit.v2`: `SubmitRequestMethod`, answered as the API's JSON.
+public enum SubmitRequestJSONMethod: RPCMethod {
+    public static let name = "worker.requests.submit.v2"
+    public static let queue = RPCQueue.worker
+    public typealias Request = SubmitRequestMethod.Request
+    public typealias Response = ServiceRequestJSON
+}
+
 /// `worker.requests.list.v2`: the same list, answered as the API's JSON (`ServiceRequestListJSON`),
 /// which the gateway sends on without decoding it.
 public enum ListRequestPageMethod: RPCMethod {

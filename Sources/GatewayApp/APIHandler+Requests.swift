@@ -57,9 +57,9 @@ extension APIHandler {
     func createRequest(_ input: Operations.CreateRequest.Input) async throws -> Operations.CreateRequest.Output {
         let context = try await acting(.requestCreate, in: input.path.tenantId)
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
-        let request = try await call(CreateRequestMethod.self, .init(
+        let request = try await call(CreateRequestJSONMethod.self, .init(
             context: context, idempotencyKey: input.headers.idempotencyKey, fields: RequestFields(body)))
-        return .created(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
+        return .created(.init(headers: .init(eTag: etag(request.version)), body: .json(try serviceRequest(request.json))))
     }
 
     func getRequest(_ input: Operations.GetRequest.Input) async throws -> Operations.GetRequest.Output {
@@ -101,9 +101,9 @@ extension APIHandler {
             }
             ifMatch = version
         }
-        let request = try await call(SubmitRequestMethod.self, .init(
+        let request = try await call(SubmitRequestJSONMethod.self, .init(
             context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey, ifMatch: ifMatch))
-        return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
+        return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(try serviceRequest(request.json))))
     }
 
     func addRequestMessage(_ input: Operations.AddRequestMessage.Input) async throws -> Operations.AddRequestMessage.Output {

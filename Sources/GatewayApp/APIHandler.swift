@@ -102,6 +102,23 @@ struct APIHandler: APIProtocol {
         return try Self.decodeRequestList(json)
     }
 
+    /// A request the worker wrote as the API's JSON, sent on as it is (`PassThroughJSON`); the
+    /// value returned is then only a placeholder.
+    func serviceRequest(_ json: Data) throws -> Components.Schemas.ServiceRequest {
+        if PassThroughJSON.offer(json) { return Self.placeholderRequest }
+        return try Self.decodeRequest(json)
+    }
+
+    static let placeholderRequest = Components.Schemas.ServiceRequest(
+        id: "", tenantId: "", status: .draft, fields: .init(), requestedBy: .init(side: .customer), createdAt: Date(timeIntervalSince1970: 0),
+        updatedAt: Date(timeIntervalSince1970: 0), version: 0, allowedTransitions: [])
+
+    static func decodeRequest(_ json: Data) throws -> Components.Schemas.ServiceRequest {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .internetDate
+        return try decoder.decode(Components.Schemas.ServiceRequest.self, from: json)
+    }
+
     static func decodeRequestList(_ json: Data) throws -> Components.Schemas.ServiceRequestList {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .internetDate

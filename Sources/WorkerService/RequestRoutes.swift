@@ -44,6 +44,18 @@ struct RequestRoutes: Sendable {
         router.on(CreateRequestMethod.self) { request in try await clientData { try await requests.create(request) } }
         router.on(UpdateRequestMethod.self) { request in try await clientData { try await requests.update(request) } }
         router.on(SubmitRequestMethod.self) { request in try await clientData { try await requests.submit(request) } }
+        router.on(CreateRequestJSONMethod.self) { request in
+            try await clientData {
+                let view = try await requests.create(request)
+                return .init(json: ServiceRequestListJSON.encode(request: view), version: view.version)
+            }
+        }
+        router.on(SubmitRequestJSONMethod.self) { request in
+            try await clientData {
+                let view = try await requests.submit(request)
+                return .init(json: ServiceRequestListJSON.encode(request: view), version: view.version)
+            }
+        }
         router.on(GetRequestMethod.self) { request in try await clientData { try await queries.get(request) } }
         router.on(ListRequestsMethod.self) { request in try await clientData { try await queries.list(request) } }
         router.on(ListRequestPageMethod.self) { request in

@@ -52,6 +52,16 @@ struct RequestListJSONTests {
         }
     }
 
+    @Test("one request the worker writes (create, submit) reads back as the generated types' request, and as a page's item")
+    func sameRequest() throws {
+        for view in [Self.full, Self.sparse] {
+            let json = ServiceRequestListJSON.encode(request: view)
+            #expect(try APIHandler.decodeRequest(json) == Components.Schemas.ServiceRequest(view))
+            let page = try ServiceRequestListJSON.encode(items: [view], nextCursor: nil, counts: [:])
+            #expect(String(decoding: page, as: UTF8.self).contains(String(decoding: json, as: UTF8.self)))
+        }
+    }
+
     @Test("keys sorted, compact, escaped: the bytes JSONSerialization writes for the same value")
     func canonical() throws {
         var tricky = Self.full
