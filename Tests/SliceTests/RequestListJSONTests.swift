@@ -62,6 +62,20 @@ struct RequestListJSONTests {
         }
     }
 
+    @Test("text with escapes anywhere (first, last, in runs) reads back as written, on 2,000 random strings")
+    func randomText() throws {
+        let pieces: [String] = ["a", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "é", "日本", "\u{1F600}", "/"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            var view = Self.sparse
+            view.fields.summary = text
+            let object = try JSONSerialization.jsonObject(with: ServiceRequestListJSON.encode(request: view)) as? [String: Any]
+            let fields = object?["fields"] as? [String: Any]
+            #expect(fields?["summary"] as? String == text, "\(text.debugDescription)")
+        }
+    }
+
     @Test("keys sorted, compact, escaped: the bytes JSONSerialization writes for the same value")
     func canonical() throws {
         var tricky = Self.full
