@@ -114,14 +114,17 @@ struct APIHandler: APIProtocol {
         updatedAt: Date(timeIntervalSince1970: 0), version: 0, allowedTransitions: [])
 
     static func decodeRequest(_ json: Data) throws -> Components.Schemas.ServiceRequest {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .internetDate
-        return try decoder.decode(Components.Schemas.ServiceRequest.self, from: json)
+        try decodeWorkerJSON(json)
     }
 
     static func decodeRequestList(_ json: Data) throws -> Components.Schemas.ServiceRequestList {
+        try decodeWorkerJSON(json)
+    }
+
+    /// JSON the worker wrote in the API's shape, read as the generated types (RFC 3339 dates).
+    private static func decodeWorkerJSON<Value: Decodable>(_ json: Data) throws -> Value {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .internetDate
-        return try decoder.decode(Components.Schemas.ServiceRequestList.self, from: json)
+        return try decoder.decode(Value.self, from: json)
     }
 }

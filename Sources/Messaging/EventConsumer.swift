@@ -154,15 +154,14 @@ public struct EventConsumer: Service {
         case .transaction:
             return try await database.withTransaction { connection in try await handler(message, connection) }
         case .recorded:
-            break
-        }
-        return try await database.withTransaction { connection in
-            var fresh = false
-            for try await _ in try await connection.execute(RecordConsumed(consumer: name, messageID: id), logger: logger) {
-                fresh = true
+            return try await database.withTransaction { connection in
+                var fresh = false
+                for try await _ in try await connection.execute(RecordConsumed(consumer: name, messageID: id), logger: logger) {
+                    fresh = true
+                }
+                guard fresh else { return false }
+                return try await handler(message, connection)
             }
-            guard fresh else { return false }
-            return try await handler(message, connection)
         }
     }
 
@@ -246,9 +245,7 @@ extension EventConsumer {
 /// belong to no tenant, so the binding does not affect the insert).
 struct RecordConsumedBindingSupport: PreparedRowStatement {
     static let sql = """
-        WITH recorded AS (
-            INSERT INTO consumed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
-        )
+        WITH recorded AS (\(RecordConsumed.sql))
         SELECT EXISTS (SELECT 1 FROM recorded)
         FROM (SELECT set_config('tenantdesk.tenant_id', $3, true), set_config('tenantdesk.audience', 'support', true)) bound
         """

@@ -67,8 +67,6 @@ struct Notifier: Sendable {
         var detail: String?
         /// The people told (never the one who acted).
         var recipients: Set<UUID>
-        /// The actor, who is never told.
-        var actor: UUID?
         /// Whether the requester is asked to rate the help (a resolution they did not make).
         var askSurvey: Bool
     }
@@ -95,8 +93,7 @@ struct Notifier: Sendable {
             recipients = [requester, assignee]
         }
         return Plan(
-            kind: kind, detail: detail, recipients: Set(recipients.compactMap { $0 }.filter { $0 != actor }), actor: actor,
-            askSurvey: askSurvey)
+            kind: kind, detail: detail, recipients: Set(recipients.compactMap { $0 }.filter { $0 != actor }), askSurvey: askSurvey)
     }
 
     /// Whether an event may concern anyone. False only for a request event that names its

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Messaging
 import PostgresNIO
+import ServiceLifecycle
 import Store
 import Synchronization
 import Testing
@@ -15,8 +16,9 @@ import Testing
 /// webhook fan-out and notifier that use them.
 @Suite("Event consumer modes", .timeLimit(.minutes(3)))
 struct EventConsumerModeTests {
-    /// Runs a consumer of a private queue with `mode` and `wanted` while `body` publishes to it;
-    /// returns how many messages the queue still holds once the consumer has stopped.
+    /// Runs a consumer of a private queue with `mode` and `wanted` while `body` publishes to it,
+    /// then shuts it down gracefully (messages in hand are settled first); returns how many
+    /// messages the queue still holds once the consumer has stopped.
     static func withConsumer(
         _ environment: SliceStack.Environment, name: String, mode: EventConsumer.Mode,
         wanted: @escaping @Sendable (AMQPMessage) -> Bool,
@@ -32,13 +34,16 @@ struct EventConsumerModeTests {
             mode: mode, wanted: wanted, handler: handler)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
-            group.addTask { try await consumer.run() }
             defer { group.cancelAll() }
+            let services = ServiceGroup(configuration: .init(services: [.init(service: consumer)], logger: SliceStack.logger))
+            let running = Task { try await services.run() }
             try await body { routingKey, id in
                 try await connection.publish(
                     Array("{}".utf8), exchange: "", routingKey: queue,
                     properties: AMQPProperties(contentType: "application/json", messageID: id, type: routingKey))
             }
+            await services.triggerGracefulShutdown()
+            try await running.value
         }
         let left = try await connection.deleteQueue(queue)
         await connection.close()
