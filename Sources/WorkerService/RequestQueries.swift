@@ -153,9 +153,10 @@ struct RequestQueries: Sendable {
                     hasMore = true
                     break
                 }
-                let record = try RequestRecord(row: row)
+                var cells = RowCells(row)
+                let record = try RequestRecord(cells: &cells)
                 items.append(record.view(side: context.side, now: now))
-                last = ListCursor(sort: request.sort, key: try row.makeRandomAccess()["sort_key"].decode(Int64.self), id: record.id)
+                last = ListCursor(sort: request.sort, key: try cells.next("sort_key", Int64.self), id: record.id)
             }
             var countQuery = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
             appendFilters(to: &countQuery)

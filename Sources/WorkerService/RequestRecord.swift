@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Messaging
 import PostgresNIO
+import Store
 
 /// One row of `service_requests`, as read.
 struct RequestRecord: Sendable {
@@ -51,55 +52,64 @@ struct RequestRecord: Sendable {
         of: "r.response_explanation::text AS explanation", with: "NULL::text AS explanation")
 
     init(row: PostgresRow) throws {
-        let row = row.makeRandomAccess()
-        func value<T: PostgresDecodable>(_ column: String, _ type: T.Type = T.self) throws -> T {
-            try row[column].decode(T.self)
-        }
-        id = try value("id")
-        tenantID = try value("tenant_id")
-        tenantName = try value("tenant_name")
-        number = try value("number", Int?.self)
-        status = RequestStatus(rawValue: try value("status", String.self)) ?? .closed
+        var cells = RowCells(row)
+        try self.init(cells: &cells)
+    }
+
+    /// Reads `columns` (or `listColumns`) from `cells`, in their order; the row's further
+    /// columns are left for the caller.
+    init(cells: inout RowCells) throws {
+        id = try cells.next("id")
+        tenantID = try cells.next("tenant_id")
+        tenantName = try cells.next("tenant_name")
+        number = try cells.next("number", Int?.self)
+        status = RequestStatus(rawValue: try cells.next("status", String.self)) ?? .closed
+        let category: String? = try cells.next("category_code")
+        let feature: String? = try cells.next("feature_code")
+        let symptom: String? = try cells.next("symptom_code")
+        let summary: String? = try cells.next("summary")
+        let details: String? = try cells.next("details")
+        let severity = (try cells.next("severity", String?.self)).flatMap(Severity.init(rawValue:))
+        let language: String? = try cells.next("language")
+        let contactName: String? = try cells.next("contact_name")
+        let contactEmail: String? = try cells.next("contact_email")
+        let contactPhone: String? = try cells.next("contact_phone")
+        let contactMethod: String? = try cells.next("contact_method")
+        let contactZone: String? = try cells.next("contact_time_zone")
+        let contactCountry: String? = try cells.next("contact_country")
         var contact: ContactDetails?
-        let contactName: String? = try value("contact_name")
-        let contactEmail: String? = try value("contact_email")
-        let contactPhone: String? = try value("contact_phone")
-        let contactMethod: String? = try value("contact_method")
-        let contactZone: String? = try value("contact_time_zone")
-        let contactCountry: String? = try value("contact_country")
         if [contactName, contactEmail, contactPhone, contactMethod, contactZone, contactCountry].contains(where: { $0 != nil }) {
             contact = ContactDetails(
                 name: contactName, email: contactEmail, phone: contactPhone, preferredMethod: contactMethod,
                 timeZone: contactZone, country: contactCountry)
         }
+        let session = try cells.next("suggestion_session_id", UUID?.self)
         fields = RequestFields(
-            category: try value("category_code"), feature: try value("feature_code"), symptom: try value("symptom_code"),
-            summary: try value("summary"), details: try value("details"),
-            severity: (try value("severity", String?.self)).flatMap(Severity.init(rawValue:)), language: try value("language"),
-            contact: contact, suggestionSessionID: (try value("suggestion_session_id", UUID?.self))?.text)
-        requestedBy = try value("requested_by")
-        requestedByName = try value("requested_by_name")
-        viaRelationship = try value("via_relationship")
-        queue = try value("queue_id")
-        assignedTo = try value("assigned_to")
-        assignedToName = try value("assigned_to_name")
-        plan = (try value("plan", String?.self)).flatMap(SupportPlan.init(rawValue:))
-        targetMinutes = try value("response_target_minutes", Int?.self)
-        dueAt = try value("response_due_at")
-        if let json = try value("explanation", String?.self) {
+            category: category, feature: feature, symptom: symptom, summary: summary, details: details, severity: severity,
+            language: language, contact: contact, suggestionSessionID: session?.text)
+        requestedBy = try cells.next("requested_by")
+        requestedByName = try cells.next("requested_by_name")
+        viaRelationship = try cells.next("via_relationship")
+        queue = try cells.next("queue_id")
+        assignedTo = try cells.next("assigned_to")
+        assignedToName = try cells.next("assigned_to_name")
+        plan = (try cells.next("plan", String?.self)).flatMap(SupportPlan.init(rawValue:))
+        targetMinutes = try cells.next("response_target_minutes", Int?.self)
+        dueAt = try cells.next("response_due_at")
+        if let json = try cells.next("explanation", String?.self) {
             explanation = try JSONCodec.decode(DueExplanation.self, from: Array(json.utf8))
         }
-        firstResponseAt = try value("first_response_at")
-        submittedAt = try value("submitted_at")
-        resolvedAt = try value("resolved_at")
-        resolutionSummary = try value("resolution_summary")
-        closedAt = try value("closed_at")
-        draftExpiresAt = try value("draft_expires_at")
-        createdAt = try value("created_at")
-        updatedAt = try value("updated_at")
-        version = try value("version", Int.self)
-        escalatedAt = try value("escalated_at")
-        escalationReason = try value("escalation_reason")
+        firstResponseAt = try cells.next("first_response_at")
+        submittedAt = try cells.next("submitted_at")
+        resolvedAt = try cells.next("resolved_at")
+        resolutionSummary = try cells.next("resolution_summary")
+        closedAt = try cells.next("closed_at")
+        draftExpiresAt = try cells.next("draft_expires_at")
+        createdAt = try cells.next("created_at")
+        updatedAt = try cells.next("updated_at")
+        version = try cells.next("version", Int.self)
+        escalatedAt = try cells.next("escalated_at")
+        escalationReason = try cells.next("escalation_reason")
     }
 
     /// The view for a caller on `side`; `preview` is a draft's target if submitted now.

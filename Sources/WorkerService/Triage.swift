@@ -150,7 +150,8 @@ struct Triage: Sendable {
             ? try await connection.execute(LockSubmittedRequestUnlessLocked(id: id), logger: logger)
             : try await connection.execute(LockSubmittedRequest(id: id), logger: logger)
         for try await row in rows {
-            return Locked(record: try RequestRecord(row: row), triagedAt: try row.makeRandomAccess()["triaged_at"].decode(Date?.self))
+            var cells = RowCells(row)
+            return Locked(record: try RequestRecord(cells: &cells), triagedAt: try cells.next("triaged_at", Date?.self))
         }
         return nil
     }
