@@ -6,13 +6,15 @@ import ServiceLifecycle
 /// acknowledged. At most `prefetch` requests are handled at once. An `inline` handler, when
 /// given, sees each request first, on the connection thread; what it answers goes back at once.
 public struct AMQPRPCServer: Service {
-    /// What a handler returns: the reply body and its message type.
+    /// What a handler returns: the reply body, its message type and its content type.
     public struct Reply: Sendable {
         public var body: [UInt8]
         public var type: String?
-        public init(body: [UInt8], type: String? = nil) {
+        public var contentType: String
+        public init(body: [UInt8], type: String? = nil, contentType: String = "application/json") {
             self.body = body
             self.type = type
+            self.contentType = contentType
         }
     }
 
@@ -39,7 +41,7 @@ public struct AMQPRPCServer: Service {
     }
 
     static func properties(of reply: Reply) -> AMQPProperties {
-        AMQPProperties(contentType: "application/json", type: reply.type, persistent: false)
+        AMQPProperties(contentType: reply.contentType, type: reply.type, persistent: false)
     }
 
     /// How long a graceful shutdown lets requests in hand finish before cancelling them (a

@@ -11,6 +11,27 @@ public protocol RPCMethod {
     static var queue: String { get }
 }
 
+/// An RPC operation whose successful reply body is the response's JSON itself, already in the
+/// shape the gateway sends on (a page of the public API), with no envelope around it: the
+/// reply's content type is `RPCContentType.result`. A failure comes back as every other reply
+/// does (the `RPCReply` envelope, `RPCContentType.envelope`), so a callee that does not know the
+/// method still answers in a form the caller reads.
+public protocol RawJSONMethod {
+    associatedtype Request: Codable & Sendable
+    /// Versioned name, e.g. `worker.requests.list.v3`.
+    static var name: String { get }
+    /// The queue of the service that answers it.
+    static var queue: String { get }
+}
+
+/// Content types of RPC replies.
+public enum RPCContentType {
+    /// An `RPCReply` envelope: the response or a problem.
+    public static let envelope = "application/json"
+    /// The successful response of a `RawJSONMethod`, as it is.
+    public static let result = "application/vnd.tenantdesk.result+json"
+}
+
 /// The request of a method that takes no arguments.
 public struct EmptyRequest: Codable, Sendable, Equatable {
     public init() {}

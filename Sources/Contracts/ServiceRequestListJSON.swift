@@ -7,6 +7,11 @@ import Foundation
 /// to the second and keys are sorted, as the gateway writes every other answer.
 public enum ServiceRequestListJSON {
     public static func encode(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) throws -> Data {
+        Data(bytes(items: items, nextCursor: nextCursor, counts: counts))
+    }
+
+    /// The page's JSON bytes (what `encode` returns as `Data`).
+    public static func bytes(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) -> [UInt8] {
         var json = JSONWriter(capacity: 512 + items.count * 1024)
         json.beginObject()
         json.key("counts")
@@ -21,7 +26,7 @@ public enum ServiceRequestListJSON {
         json.endArray()
         json.string("next_cursor", nextCursor)
         json.endObject()
-        return Data(json.bytes)
+        return json.bytes
     }
 
     /// One request in the API's JSON (the `ServiceRequest` schema), as a page writes each item.

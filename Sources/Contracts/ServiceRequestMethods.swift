@@ -114,6 +114,14 @@ public enum ListRequestPageMethod: RPCMethod {
     }
 }
 
+/// `worker.requests.list.v3`: the list of `ListRequestPageMethod`, whose reply body is the
+/// `ServiceRequestList` JSON itself (no envelope, no base64 inside it).
+public enum ListRequestPageRawMethod: RawJSONMethod {
+    public static let name = "worker.requests.list.v3"
+    public static let queue = RPCQueue.worker
+    public typealias Request = ListRequestsMethod.Request
+}
+
 /// `worker.requests.list.v1`.
 public enum ListRequestsMethod: RPCMethod {
     public static let name = "worker.requests.list.v1"

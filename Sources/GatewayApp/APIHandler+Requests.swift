@@ -45,13 +45,13 @@ extension APIHandler {
     func listRequests(_ input: Operations.ListRequests.Input) async throws -> Operations.ListRequests.Output {
         let context = try await acting(.requestRead, in: input.path.tenantId)
         let query = input.query
-        let page = try await call(ListRequestPageMethod.self, .init(
+        let page = try await call(ListRequestPageRawMethod.self, .init(
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: query.requestedByMe ?? false, text: query.q,
             createdFrom: query.createdFrom, createdTo: query.createdTo, updatedFrom: query.updatedFrom, updatedTo: query.updatedTo,
             sort: query.sort ?? "-created", cursor: query.cursor, limit: try limit(query.limit)))
-        return .ok(.init(body: .json(try requestList(page.json))))
+        return .ok(.init(body: .json(try requestList(page))))
     }
 
     func createRequest(_ input: Operations.CreateRequest.Input) async throws -> Operations.CreateRequest.Output {

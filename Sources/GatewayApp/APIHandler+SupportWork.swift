@@ -16,13 +16,13 @@ extension APIHandler {
         if let customer = query.customer, !reachable.contains(where: { $0.tenantID == customer.lowercased() }) {
             throw APIProblem.denied(.noSuchTenant)
         }
-        let page = try await call(ListRequestPageMethod.self, .init(
+        let page = try await call(ListRequestPageRawMethod.self, .init(
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: false, text: query.q, createdFrom: nil, createdTo: nil, updatedFrom: nil,
             updatedTo: nil, sort: query.sort ?? "-updated", cursor: query.cursor, limit: try limit(query.limit),
             scope: .customers(reachable.map(\.tenantID)), customer: query.customer?.lowercased()))
-        return .ok(.init(body: .json(try requestList(page.json))))
+        return .ok(.init(body: .json(try requestList(page))))
     }
 
     func listSupportRequests(_ input: Operations.ListSupportRequests.Input) async throws -> Operations.ListSupportRequests.Output {
@@ -34,13 +34,13 @@ extension APIHandler {
             guard UUID(uuidString: raw) != nil else { throw APIProblem.malformed("customer must be a tenant id") }
             customer = raw.lowercased()
         }
-        let page = try await call(ListRequestPageMethod.self, .init(
+        let page = try await call(ListRequestPageRawMethod.self, .init(
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: false, text: query.q, createdFrom: nil, createdTo: nil, updatedFrom: nil,
             updatedTo: nil, sort: query.sort ?? "priority", cursor: query.cursor, limit: try limit(query.limit),
             scope: .support, customer: customer, queue: query.queue, assignee: query.assignee))
-        return .ok(.init(body: .json(try requestList(page.json))))
+        return .ok(.init(body: .json(try requestList(page))))
     }
 
     func assignRequest(_ input: Operations.AssignRequest.Input) async throws -> Operations.AssignRequest.Output {

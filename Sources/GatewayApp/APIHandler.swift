@@ -95,11 +95,20 @@ struct APIHandler: APIProtocol {
             throw APIProblem(error)
         }
     }
+
+    /// Calls a method whose response is JSON in the API's shape (`RawJSONMethod`).
+    func call<Method: RawJSONMethod>(_ method: Method.Type, _ request: Method.Request) async throws -> [UInt8] {
+        do {
+            return try await rpc.call(method, request)
+        } catch {
+            throw APIProblem(error)
+        }
+    }
     /// The typed answer for a page of requests the worker wrote as the API's JSON: a placeholder
     /// when `PassThroughJSON` sends those bytes as they are, else the page decoded.
-    func requestList(_ json: Data) throws -> Components.Schemas.ServiceRequestList {
-        if PassThroughJSON.offer(json) { return .init(items: [], counts: .init()) }
-        return try Self.decodeRequestList(json)
+    func requestList(_ json: [UInt8]) throws -> Components.Schemas.ServiceRequestList {
+        if PassThroughJSON.offer(Data(json)) { return .init(items: [], counts: .init()) }
+        return try Self.decodeRequestList(Data(json))
     }
 
     /// A request the worker wrote as the API's JSON, sent on as it is (`PassThroughJSON`); the

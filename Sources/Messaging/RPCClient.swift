@@ -19,35 +19,63 @@ public struct RPCClient: Sendable {
     public func call<Method: RPCMethod>(
         _ method: Method.Type, _ request: Method.Request, timeout: Duration? = nil
     ) async throws(RPCProblem) -> Method.Response {
+        let reply = try await send(Method.name, to: Method.queue, request, timeout: timeout)
+        return try Self.response(RPCReply<Method.Response>.self, from: reply, method: Method.name)
+    }
+
+    /// Calls `method` and returns its response's JSON as the callee wrote it, or throws
+    /// `RPCProblem`.
+    public func call<Method: RawJSONMethod>(
+        _ method: Method.Type, _ request: Method.Request, timeout: Duration? = nil
+    ) async throws(RPCProblem) -> [UInt8] {
+        let reply = try await send(Method.name, to: Method.queue, request, timeout: timeout)
+        if reply.properties.contentType == RPCContentType.result { return reply.body }
+        // A problem, in the envelope (an answer in the envelope is not what this method returns).
+        _ = try Self.response(RPCReply<String>.self, from: reply, method: Method.name)
+        throw Self.badReply(Method.name)
+    }
+
+    private func send<Request: Encodable>(
+        _ name: String, to queue: String, _ request: Request, timeout: Duration?
+    ) async throws(RPCProblem) -> AMQPMessage {
         let body: [UInt8]
         do {
             body = try JSONCodec.encode(request)
         } catch {
             throw RPCProblem(status: 500, type: ProblemType.internalError, title: "Request could not be encoded")
         }
-        let reply: AMQPMessage
         do {
-            reply = try await connection.call(
-                queue: Method.queue, body: body,
-                properties: AMQPProperties(contentType: "application/json", type: Method.name, persistent: false),
+            return try await connection.call(
+                queue: queue, body: body,
+                properties: AMQPProperties(contentType: "application/json", type: name, persistent: false),
                 timeout: timeout ?? self.timeout)
         } catch let error as AMQPError {
-            throw Self.problem(for: error, method: Method.name)
+            throw Self.problem(for: error, method: name)
         } catch {
             throw RPCProblem(status: 503, type: ProblemType.serviceUnavailable, title: "Service unavailable", detail: "the call was cancelled")
         }
+    }
+
+    /// The response in a reply's envelope, or the problem it carries.
+    private static func response<Response>(
+        _ type: RPCReply<Response>.Type, from reply: AMQPMessage, method: String
+    ) throws(RPCProblem) -> Response {
+        let decoded: RPCReply<Response>
         do {
-            switch try JSONCodec.decode(RPCReply<Method.Response>.self, from: reply.body) {
-            case .success(let response): return response
-            case .failure(let problem): throw problem
-            }
-        } catch let problem as RPCProblem {
-            throw problem
+            decoded = try JSONCodec.decode(type, from: reply.body)
         } catch {
-            throw RPCProblem(
-                status: 502, type: ProblemType.internalError, title: "Bad reply from a service",
-                detail: "\(Method.name) answered with a body that does not match its contract")
+            throw badReply(method)
         }
+        switch decoded {
+        case .success(let response): return response
+        case .failure(let problem): throw problem
+        }
+    }
+
+    private static func badReply(_ method: String) -> RPCProblem {
+        RPCProblem(
+            status: 502, type: ProblemType.internalError, title: "Bad reply from a service",
+            detail: "\(method) answered with a body that does not match its contract")
     }
 
     static func problem(for error: AMQPError, method: String) -> RPCProblem {

@@ -7,7 +7,7 @@ import Logging
 /// A handler that throws `RPCProblem` sends that problem; any other error becomes a 500 problem
 /// whose details stay in the callee's log.
 public struct RPCRouter: Sendable {
-    public typealias Handler = @Sendable ([UInt8]) async -> [UInt8]
+    public typealias Handler = @Sendable ([UInt8]) async -> AMQPRPCServer.Reply
     public typealias InlineHandler = @Sendable ([UInt8]) -> [UInt8]?
     private var handlers: [String: Handler] = [:]
     private var inlineHandlers: [String: InlineHandler] = [:]
@@ -28,17 +28,43 @@ public struct RPCRouter: Sendable {
             do {
                 let request = try JSONCodec.decode(Method.Request.self, from: body)
                 reply = .success(try await handler(request))
-            } catch let problem as RPCProblem {
-                reply = .failure(problem)
-            } catch is DecodingError {
-                reply = .failure(RPCProblem(
-                    status: 400, type: ProblemType.malformedRequest, title: "Malformed request",
-                    detail: "the body of \(name) does not match its contract"))
             } catch {
-                logger.error("RPC handler failed", metadata: ["rpc.method": "\(name)", "error": "\(String(reflecting: error))"])
-                reply = .failure(RPCProblem(status: 500, type: ProblemType.internalError, title: "Internal error"))
+                reply = .failure(Self.problem(for: error, method: name, logger: logger))
             }
-            return (try? JSONCodec.encode(reply)) ?? []
+            return AMQPRPCServer.Reply(body: (try? JSONCodec.encode(reply)) ?? [], type: name)
+        }
+    }
+
+    /// Registers the handler of a method whose successful reply is the JSON the handler wrote,
+    /// sent as it is (`RawJSONMethod`); a problem is sent in the envelope as for every method.
+    public mutating func onRaw<Method: RawJSONMethod>(
+        _ method: Method.Type, _ handler: @escaping @Sendable (Method.Request) async throws -> [UInt8]
+    ) {
+        let logger = self.logger
+        let name = Method.name
+        handlers[name] = { body in
+            do {
+                let request = try JSONCodec.decode(Method.Request.self, from: body)
+                return AMQPRPCServer.Reply(body: try await handler(request), type: name, contentType: RPCContentType.result)
+            } catch {
+                let reply = RPCReply<String>.failure(Self.problem(for: error, method: name, logger: logger))
+                return AMQPRPCServer.Reply(body: (try? JSONCodec.encode(reply)) ?? [], type: name)
+            }
+        }
+    }
+
+    /// The problem a handler's error is answered with.
+    private static func problem(for error: any Error, method name: String, logger: Logger) -> RPCProblem {
+        switch error {
+        case let problem as RPCProblem:
+            return problem
+        case is DecodingError:
+            return RPCProblem(
+                status: 400, type: ProblemType.malformedRequest, title: "Malformed request",
+                detail: "the body of \(name) does not match its contract")
+        default:
+            logger.error("RPC handler failed", metadata: ["rpc.method": "\(name)", "error": "\(String(reflecting: error))"])
+            return RPCProblem(status: 500, type: ProblemType.internalError, title: "Internal error")
         }
     }
 
@@ -68,6 +94,6 @@ public struct RPCRouter: Sendable {
                 detail: "this service does not implement \(message.properties.type ?? "(none)")"))
             return AMQPRPCServer.Reply(body: (try? JSONCodec.encode(problem)) ?? [])
         }
-        return AMQPRPCServer.Reply(body: await handler(message.body), type: name)
+        return await handler(message.body)
     }
 }

@@ -64,6 +64,12 @@ struct RequestRoutes: Sendable {
                 return .init(json: try ServiceRequestListJSON.encode(items: page.items, nextCursor: page.nextCursor, counts: page.counts))
             }
         }
+        router.onRaw(ListRequestPageRawMethod.self) { request in
+            try await clientData {
+                let page = try await queries.list(request)
+                return ServiceRequestListJSON.bytes(items: page.items, nextCursor: page.nextCursor, counts: page.counts)
+            }
+        }
         router.on(AddMessageMethod.self) { request in try await clientData { try await thread.addMessage(request) } }
         router.on(TransitionRequestMethod.self) { request in try await clientData { try await thread.transition(request) } }
         router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }
