@@ -58,10 +58,24 @@ public struct Database: Sendable {
         _ tenantID: UUID, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await Self.unwrapping {
-            try await client.withTransaction(logger: logger) { connection in
+            try await transaction { connection in
                 try await connection.query(
                     "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
                 return try await body(connection)
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection, on the connection's event loop
+    /// (`EventLoopTaskExecutor`): the statements and the code between them run without a thread
+    /// hop per statement. Bodies must not block.
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await body(connection)
+                }
             }
         }
     }
@@ -87,7 +101,7 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await Self.unwrapping {
-            try await client.withTransaction(logger: logger) { connection in
+            try await transaction { connection in
                 let audience = supportAudience ? "support" : "customer"
                 let listed = readTenants.map { $0.uuidString.lowercased() }.joined(separator: ",")
                 let scope = supportScope ? "all" : ""
@@ -122,7 +136,7 @@ public struct Database: Sendable {
     /// a platform operator's tenant list, after the decision allowed `tenant.manage`.
     public func withPlatformTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await Self.unwrapping {
-            try await client.withTransaction(logger: logger) { connection in
+            try await transaction { connection in
                 try await connection.query("SELECT set_config('tenantdesk.platform', 'on', true)", logger: logger)
                 return try await body(connection)
             }
@@ -132,7 +146,7 @@ public struct Database: Sendable {
     /// Runs `body` in a transaction with no tenant bound: only tables without tenant rows are visible.
     public func withTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await Self.unwrapping {
-            try await client.withTransaction(logger: logger) { connection in
+            try await transaction { connection in
                 try await body(connection)
             }
         }
