@@ -1,6 +1,7 @@
 import Contracts
 import Domain
 import Foundation
+import HTTPTypes
 
 /// Service requests: the intake wizard, tracking, messages and lifecycle. The gateway decides
 /// (through the cache) and forwards to the worker with who acts, on which side, and through
@@ -59,7 +60,8 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
         let request = try await call(CreateRequestJSONMethod.self, .init(
             context: context, idempotencyKey: input.headers.idempotencyKey, fields: RequestFields(body)))
-        return .created(.init(headers: .init(eTag: etag(request.version)), body: .json(try serviceRequest(request.json))))
+        let eTag = etag(request.version)
+        return .created(.init(headers: .init(eTag: eTag), body: .json(try serviceRequest(request.json, status: .created, eTag: eTag))))
     }
 
     func getRequest(_ input: Operations.GetRequest.Input) async throws -> Operations.GetRequest.Output {
@@ -103,7 +105,8 @@ extension APIHandler {
         }
         let request = try await call(SubmitRequestJSONMethod.self, .init(
             context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey, ifMatch: ifMatch))
-        return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(try serviceRequest(request.json))))
+        let eTag = etag(request.version)
+        return .ok(.init(headers: .init(eTag: eTag), body: .json(try serviceRequest(request.json, status: .ok, eTag: eTag))))
     }
 
     func addRequestMessage(_ input: Operations.AddRequestMessage.Input) async throws -> Operations.AddRequestMessage.Output {

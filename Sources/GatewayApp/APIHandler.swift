@@ -1,6 +1,7 @@
 import Contracts
 import Domain
 import Foundation
+import HTTPTypes
 import Messaging
 import OpenAPIRuntime
 
@@ -104,23 +105,20 @@ struct APIHandler: APIProtocol {
             throw APIProblem(error)
         }
     }
-    /// The typed answer for a page of requests the worker wrote as the API's JSON: a placeholder
-    /// when `PassThroughJSON` sends those bytes as they are, else the page decoded.
+    /// A page of requests the worker wrote as the API's JSON, sent as it is (`PassThroughJSON`,
+    /// which ends the handler); decoded only when no middleware sends it.
     func requestList(_ json: [UInt8]) throws -> Components.Schemas.ServiceRequestList {
-        if PassThroughJSON.offer(Data(json)) { return .init(items: [], counts: .init()) }
-        return try Self.decodeRequestList(Data(json))
+        let data = Data(json)
+        try PassThroughJSON.send(data)
+        return try Self.decodeRequestList(data)
     }
 
-    /// A request the worker wrote as the API's JSON, sent on as it is (`PassThroughJSON`); the
-    /// value returned is then only a placeholder.
-    func serviceRequest(_ json: Data) throws -> Components.Schemas.ServiceRequest {
-        if PassThroughJSON.offer(json) { return Self.placeholderRequest }
+    /// A request the worker wrote as the API's JSON, sent as it is with `status` and its ETag
+    /// (`PassThroughJSON`, which ends the handler); decoded only when no middleware sends it.
+    func serviceRequest(_ json: Data, status: HTTPResponse.Status, eTag: String) throws -> Components.Schemas.ServiceRequest {
+        try PassThroughJSON.send(json, status: status, headers: [.eTag: eTag])
         return try Self.decodeRequest(json)
     }
-
-    static let placeholderRequest = Components.Schemas.ServiceRequest(
-        id: "", tenantId: "", status: .draft, fields: .init(), requestedBy: .init(side: .customer), createdAt: Date(timeIntervalSince1970: 0),
-        updatedAt: Date(timeIntervalSince1970: 0), version: 0, allowedTransitions: [])
 
     static func decodeRequest(_ json: Data) throws -> Components.Schemas.ServiceRequest {
         try decodeWorkerJSON(json)

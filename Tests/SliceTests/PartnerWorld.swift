@@ -47,7 +47,7 @@ struct API: Sendable {
         return try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
             Reply(status: Int(response.status.code), body: String(buffer: response.body),
                   contentType: response.headers[.contentType], retryAfter: response.headers[.retryAfter],
-                  etag: response.headers[.eTag])
+                  etag: response.headers[.eTag], headers: response.headers)
         }
     }
 

@@ -67,6 +67,9 @@ struct ServiceRequestFlowTests {
             #expect((try draft.json()["response"] as? [String: Any])?["status"] as? String == "preview")
             let etag = try #require(draft.etag)
             #expect(etag == "\"v1\"")
+            // The worker's JSON is sent on as it is, as the typed answer would have been.
+            #expect(draft.headers[.contentType] == "application/json; charset=utf-8")
+            #expect(draft.headers[.contentLength] == String(draft.body.utf8.count))
 
             let noMatch = try await api.send(.patch, "\(base)/requests/\(id)", token: w.ta1Token, json: #"{"severity":"A"}"#)
             #expect(noMatch.status == 428)
@@ -87,6 +90,8 @@ struct ServiceRequestFlowTests {
             #expect(submitted.status == 200, "\(submitted.body)")
             let request = try submitted.json()
             #expect(request["status"] as? String == "submitted")
+            #expect(submitted.etag == "\"v\(request["version"] as? Int ?? 0)\"")
+            #expect(submitted.headers[.contentType] == "application/json; charset=utf-8")
             #expect((request["number"] as? Int ?? 0) >= 1)
             #expect(request["queue"] as? String == "device-management-en")
             let response = try #require(request["response"] as? [String: Any])
@@ -173,6 +178,7 @@ struct ServiceRequestFlowTests {
 
             // Only the billing request was submitted.
             let list = try await api.send(.get, "\(base)/requests?status=all", token: w.ta1Token)
+            #expect(list.status == 200 && list.headers[.contentType] == "application/json; charset=utf-8")
             let items = try list.json()["items"] as? [[String: Any]] ?? []
             #expect(items.filter { $0["status"] as? String == "submitted" }.count == 1)
         }
