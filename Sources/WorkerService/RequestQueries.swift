@@ -38,7 +38,7 @@ struct RequestQueries: Sendable {
     func get(_ request: GetRequestMethod.Request) async throws -> ServiceRequestDetail {
         let context = request.context
         let id = try requestID(request.requestID)
-        return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
+        return try await database.withReadOnlyTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let record = try await Self.load(id, context: context, forUpdate: false, on: connection, logger: logger)
             let timeline = try await RequestTimeline.entries(of: id, on: connection, logger: logger)
             let messages = try await RequestThread.messages(of: id, on: connection, logger: logger)
@@ -132,7 +132,7 @@ struct RequestQueries: Sendable {
             if let to = request.updatedTo { query.append(" AND r.updated_at < \(query.bind(to))") }
         }
 
-        return try await database.withTenantTransaction(
+        return try await database.withReadOnlyTenantTransaction(
             try context.tenant(), supportAudience: context.supportAudience, readTenants: readTenants,
             supportScope: request.scope == .support
         ) { connection in
