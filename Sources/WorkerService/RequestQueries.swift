@@ -144,11 +144,18 @@ struct RequestQueries: Sendable {
                 page.append(" AND (\(sortKey), r.id) \(descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
             }
             page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(page.bind(request.limit + 1))")
+            let rows = try await connection.query(page.query, logger: logger).collect()
+            var countQuery = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
+            appendFilters(to: &countQuery)
+            countQuery.append(" GROUP BY r.status")
+            // Sent at once (this runs on the connection's event loop, and the future-returning
+            // call writes without waiting): PostgreSQL counts while the page is decoded here.
+            let counting: EventLoopFuture<PostgresQueryResult> = connection.query(countQuery.query, logger: logger)
             let now = Date()
             var items: [ServiceRequestView] = []
             var last: ListCursor?
             var hasMore = false
-            for row in try await connection.query(page.query, logger: logger).collect() {
+            for row in rows {
                 if items.count == request.limit {
                     hasMore = true
                     break
@@ -158,11 +165,9 @@ struct RequestQueries: Sendable {
                 items.append(record.view(side: context.side, now: now))
                 last = ListCursor(sort: request.sort, key: try cells.next("sort_key", Int64.self), id: record.id)
             }
-            var countQuery = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-            appendFilters(to: &countQuery)
-            countQuery.append(" GROUP BY r.status")
             var counts: [String: Int] = [:]
-            for try await (status, count) in try await connection.query(countQuery.query, logger: logger).decode((String, Int).self) {
+            for row in try await counting.get().rows {
+                let (status, count) = try row.decode((String, Int).self)
                 counts[status] = count
             }
             return .init(items: items, nextCursor: hasMore ? last?.encoded : nil, counts: counts)
