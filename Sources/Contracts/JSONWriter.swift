@@ -37,6 +37,13 @@ struct JSONWriter {
 
     mutating func date(_ value: Date) { string(InternetDate.format(value)) }
 
+    /// A whole JSON value written by another writer.
+    mutating func raw(_ value: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: value)
+        needsComma = true
+    }
+
     // Members left out when absent, as the API leaves out what it does not know.
     mutating func string(_ name: String, _ value: String?) {
         guard let value else { return }

@@ -12,7 +12,22 @@ public enum ServiceRequestListJSON {
 
     /// The page's JSON bytes (what `encode` returns as `Data`).
     public static func bytes(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) -> [UInt8] {
-        var json = JSONWriter(capacity: 512 + items.count * 1024)
+        bytes(itemsJSON: self.items(items), nextCursor: nextCursor, counts: counts)
+    }
+
+    /// The `items` array of a page, written apart so that a page can be written while its
+    /// counts are still being computed.
+    public static func items(_ items: [ServiceRequestView]) -> [UInt8] {
+        var json = JSONWriter(capacity: 2 + items.count * 1024)
+        json.beginArray()
+        for item in items { write(item, to: &json) }
+        json.endArray()
+        return json.bytes
+    }
+
+    /// A page from its items' JSON (`items(_:)`).
+    public static func bytes(itemsJSON: [UInt8], nextCursor: String?, counts: [String: Int]) -> [UInt8] {
+        var json = JSONWriter(capacity: 256 + itemsJSON.count)
         json.beginObject()
         json.key("counts")
         json.beginObject()
@@ -21,9 +36,7 @@ public enum ServiceRequestListJSON {
         }
         json.endObject()
         json.key("items")
-        json.beginArray()
-        for item in items { write(item, to: &json) }
-        json.endArray()
+        json.raw(itemsJSON)
         json.string("next_cursor", nextCursor)
         json.endObject()
         return json.bytes

@@ -64,7 +64,30 @@ struct RequestQueries: Sendable {
             """,
     ]
 
+    /// A page of the list, with its counts per status.
     func list(_ request: ListRequestsMethod.Request) async throws -> ListRequestsMethod.Response {
+        let page = try await page(request) { $0 }
+        return .init(items: page.items, nextCursor: page.nextCursor, counts: page.counts)
+    }
+
+    /// The same page as the API's JSON (`ServiceRequestList`); its items are written while
+    /// PostgreSQL is still counting.
+    func listJSON(_ request: ListRequestsMethod.Request) async throws -> [UInt8] {
+        let page = try await page(request) { ServiceRequestListJSON.items($0) }
+        return ServiceRequestListJSON.bytes(itemsJSON: page.items, nextCursor: page.nextCursor, counts: page.counts)
+    }
+
+    struct Page<Items: Sendable>: Sendable {
+        var items: Items
+        var nextCursor: String?
+        var counts: [String: Int]
+    }
+
+    /// Reads a page, hands its requests to `render` while the counts per status are being
+    /// computed, and returns what `render` made of them with the counts.
+    private func page<Items: Sendable>(
+        _ request: ListRequestsMethod.Request, render: @escaping ([ServiceRequestView]) -> Items
+    ) async throws -> Page<Items> {
         let context = request.context
         let descending = request.sort.hasPrefix("-")
         let sortName = descending ? String(request.sort.dropFirst()) : request.sort
@@ -149,7 +172,8 @@ struct RequestQueries: Sendable {
             appendFilters(to: &countQuery)
             countQuery.append(" GROUP BY r.status")
             // Sent at once (this runs on the connection's event loop, and the future-returning
-            // call writes without waiting): PostgreSQL counts while the page is decoded here.
+            // call writes without waiting): PostgreSQL counts while the page is decoded and
+            // rendered here.
             let counting: EventLoopFuture<PostgresQueryResult> = connection.query(countQuery.query, logger: logger)
             let now = Date()
             var items: [ServiceRequestView] = []
@@ -165,12 +189,13 @@ struct RequestQueries: Sendable {
                 items.append(record.view(side: context.side, now: now))
                 last = ListCursor(sort: request.sort, key: try cells.next("sort_key", Int64.self), id: record.id)
             }
+            let rendered = render(items)
             var counts: [String: Int] = [:]
             for row in try await counting.get().rows {
                 let (status, count) = try row.decode((String, Int).self)
                 counts[status] = count
             }
-            return .init(items: items, nextCursor: hasMore ? last?.encoded : nil, counts: counts)
+            return Page(items: rendered, nextCursor: hasMore ? last?.encoded : nil, counts: counts)
         }
     }
 }

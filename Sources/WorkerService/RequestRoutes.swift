@@ -1,5 +1,6 @@
 import Contracts
 import Domain
+import Foundation
 import Logging
 import Messaging
 import PostgresNIO
@@ -58,18 +59,8 @@ struct RequestRoutes: Sendable {
         }
         router.on(GetRequestMethod.self) { request in try await clientData { try await queries.get(request) } }
         router.on(ListRequestsMethod.self) { request in try await clientData { try await queries.list(request) } }
-        router.on(ListRequestPageMethod.self) { request in
-            try await clientData {
-                let page = try await queries.list(request)
-                return .init(json: try ServiceRequestListJSON.encode(items: page.items, nextCursor: page.nextCursor, counts: page.counts))
-            }
-        }
-        router.onRaw(ListRequestPageRawMethod.self) { request in
-            try await clientData {
-                let page = try await queries.list(request)
-                return ServiceRequestListJSON.bytes(items: page.items, nextCursor: page.nextCursor, counts: page.counts)
-            }
-        }
+        router.on(ListRequestPageMethod.self) { request in try await clientData { .init(json: Data(try await queries.listJSON(request))) } }
+        router.onRaw(ListRequestPageRawMethod.self) { request in try await clientData { try await queries.listJSON(request) } }
         router.on(AddMessageMethod.self) { request in try await clientData { try await thread.addMessage(request) } }
         router.on(TransitionRequestMethod.self) { request in try await clientData { try await thread.transition(request) } }
         router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }

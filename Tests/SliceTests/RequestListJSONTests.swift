@@ -91,6 +91,23 @@ struct RequestListJSONTests {
         #expect(try APIHandler.decodeRequestList(json) == expected)
     }
 
+    @Test("a page assembled from its items' JSON (written while the counts are computed) is the page written at once; an empty page too")
+    func assembled() throws {
+        let items = [Self.full, Self.sparse]
+        let whole = ServiceRequestListJSON.bytes(items: items, nextCursor: "c", counts: ["submitted": 3])
+        let assembled = ServiceRequestListJSON.bytes(
+            itemsJSON: ServiceRequestListJSON.items(items), nextCursor: "c", counts: ["submitted": 3])
+        #expect(assembled == whole)
+        let expected = Components.Schemas.ServiceRequestList(
+            items: items.map(Components.Schemas.ServiceRequest.init), nextCursor: "c",
+            counts: .init(additionalProperties: ["submitted": 3]))
+        #expect(try APIHandler.decodeRequestList(Data(assembled)) == expected)
+        let empty = ServiceRequestListJSON.bytes(itemsJSON: ServiceRequestListJSON.items([]), nextCursor: nil, counts: [:])
+        #expect(String(decoding: empty, as: UTF8.self) == #"{"counts":{},"items":[]}"#)
+        let countsOnly = ServiceRequestListJSON.bytes(itemsJSON: ServiceRequestListJSON.items([]), nextCursor: nil, counts: ["closed": 2, "b": 1])
+        #expect(String(decoding: countsOnly, as: UTF8.self) == #"{"counts":{"b":1,"closed":2},"items":[]}"#)
+    }
+
     @Test("absent values are left out, dates are RFC 3339 to the second, keys are snake_case")
     func shape() throws {
         let json = try ServiceRequestListJSON.encode(items: [Self.sparse], nextCursor: nil, counts: [:])
