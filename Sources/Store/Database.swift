@@ -71,11 +71,18 @@ public struct Database: Sendable {
     /// hop per statement. Bodies must not block.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let logger = self.logger
-        return try await client.withConnection { connection in
+        return try await onEventLoop { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                try await body(connection)
+            }
+        }
+    }
+
+    /// Runs `body` with a pooled connection, on that connection's event loop.
+    private func onEventLoop<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in
             try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                try await connection.withTransaction(logger: logger) { connection in
-                    try await body(connection)
-                }
+                try await body(connection)
             }
         }
     }
@@ -122,22 +129,20 @@ public struct Database: Sendable {
     ) async throws -> Result {
         let logger = self.logger
         let binding = Self.binding(tenantID, supportAudience: supportAudience, readTenants: readTenants, supportScope: supportScope)
-        return try await client.withConnection { connection in
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                try await connection.query("BEGIN READ ONLY", logger: logger)
-                let result: Result
-                do {
-                    try await connection.query(binding, logger: logger)
-                    result = try await body(connection)
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
-                connection.query("COMMIT", logger: logger).whenFailure { error in
-                    logger.debug("COMMIT of a read-only transaction failed", metadata: ["error": "\(error)"])
-                }
-                return result
+        return try await onEventLoop { connection in
+            try await connection.query("BEGIN READ ONLY", logger: logger)
+            let result: Result
+            do {
+                try await connection.query(binding, logger: logger)
+                result = try await body(connection)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
+            connection.query("COMMIT", logger: logger).whenFailure { error in
+                logger.debug("COMMIT of a read-only transaction failed", metadata: ["error": "\(error)"])
+            }
+            return result
         }
     }
 
