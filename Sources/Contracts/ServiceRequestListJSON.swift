@@ -6,11 +6,7 @@ import Foundation
 /// not decoded and encoded again on its way out. Absent values are left out, dates are RFC 3339
 /// to the second and keys are sorted, as the gateway writes every other answer.
 public enum ServiceRequestListJSON {
-    public static func encode(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) throws -> Data {
-        Data(bytes(items: items, nextCursor: nextCursor, counts: counts))
-    }
-
-    /// The page's JSON bytes (what `encode` returns as `Data`).
+    /// A page's JSON.
     public static func bytes(items: [ServiceRequestView], nextCursor: String?, counts: [String: Int]) -> [UInt8] {
         bytes(itemsJSON: self.items(items), nextCursor: nextCursor, counts: counts)
     }

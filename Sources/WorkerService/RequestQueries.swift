@@ -86,7 +86,7 @@ struct RequestQueries: Sendable {
     /// Reads a page, hands its requests to `render` while the counts per status are being
     /// computed, and returns what `render` made of them with the counts.
     private func page<Items: Sendable>(
-        _ request: ListRequestsMethod.Request, render: @escaping ([ServiceRequestView]) -> Items
+        _ request: ListRequestsMethod.Request, render: ([ServiceRequestView]) -> Items
     ) async throws -> Page<Items> {
         let context = request.context
         let descending = request.sort.hasPrefix("-")

@@ -45,7 +45,7 @@ struct RequestListJSONTests {
         let views = [Self.full, Self.sparse]
         let counts = ["submitted": 3, "waiting_for_customer": 1]
         for cursor in ["c2VjcmV0", nil] {
-            let json = try ServiceRequestListJSON.encode(items: views, nextCursor: cursor, counts: counts)
+            let json = Data(ServiceRequestListJSON.bytes(items: views, nextCursor: cursor, counts: counts))
             let expected = Components.Schemas.ServiceRequestList(
                 items: views.map(Components.Schemas.ServiceRequest.init), nextCursor: cursor, counts: .init(additionalProperties: counts))
             #expect(try APIHandler.decodeRequestList(json) == expected)
@@ -57,7 +57,7 @@ struct RequestListJSONTests {
         for view in [Self.full, Self.sparse] {
             let json = ServiceRequestListJSON.encode(request: view)
             #expect(try APIHandler.decodeRequest(json) == Components.Schemas.ServiceRequest(view))
-            let page = try ServiceRequestListJSON.encode(items: [view], nextCursor: nil, counts: [:])
+            let page = Data(ServiceRequestListJSON.bytes(items: [view], nextCursor: nil, counts: [:]))
             #expect(String(decoding: page, as: UTF8.self).contains(String(decoding: json, as: UTF8.self)))
         }
     }
@@ -81,7 +81,7 @@ struct RequestListJSONTests {
         var tricky = Self.full
         tricky.fields.details = "quote \" backslash \\ slash / tab \t newline \n bell \u{07} 日本語 🚀"
         let sparse = Self.sparse
-        let json = try ServiceRequestListJSON.encode(items: [tricky, sparse], nextCursor: "n/x", counts: ["b": 2, "a": 1])
+        let json = Data(ServiceRequestListJSON.bytes(items: [tricky, sparse], nextCursor: "n/x", counts: ["b": 2, "a": 1]))
         let reencoded = try JSONSerialization.data(
             withJSONObject: try JSONSerialization.jsonObject(with: json), options: [.sortedKeys, .withoutEscapingSlashes])
         #expect(String(decoding: json, as: UTF8.self) == String(decoding: reencoded, as: UTF8.self))
@@ -110,7 +110,7 @@ struct RequestListJSONTests {
 
     @Test("absent values are left out, dates are RFC 3339 to the second, keys are snake_case")
     func shape() throws {
-        let json = try ServiceRequestListJSON.encode(items: [Self.sparse], nextCursor: nil, counts: [:])
+        let json = Data(ServiceRequestListJSON.bytes(items: [Self.sparse], nextCursor: nil, counts: [:]))
         let text = String(decoding: json, as: UTF8.self)
         #expect(!text.contains("null"))
         #expect(!text.contains("next_cursor"))
