@@ -15,18 +15,7 @@ import Testing
 struct RequestMethodVersionsTests {
     @Test("create and submit answer in both versions, the same request")
     func bothVersions() async throws {
-        let environment = try await SliceStack.shared.start()
-        try await withGateway { client in
-            let api = API(client: client)
-            let w = try await PartnerWorld.build(api, environment: environment)
-            let admin = try await api.send(.get, "/v1/me", token: w.ta1Token).string("admin_id")
-            let context = ActingContext(
-                tenantID: w.c1, adminID: admin, adminName: "Tara", homeTenantID: w.c1, side: .customer, viaRelationshipID: nil,
-                requestID: "versions-test")
-            let connection = try AMQPConnection(configuration: environment.amqp, topology: TenantDeskTopology.gateway, logger: SliceStack.logger)
-            try await connection.waitUntilConnected(timeout: .seconds(10))
-            defer { Task { await connection.close() } }
-            let rpc = RPCClient(connection: connection, timeout: .seconds(10))
+        try await Self.withWorkerCaller("versions-test") { api, w, context, rpc in
             func fields(_ summary: String) -> RequestFields {
                 RequestFields(category: "billing", summary: summary, severity: .c, language: "en",
                               contact: ContactDetails(name: "Tara", email: "tara@contoso.example"))
@@ -56,18 +45,7 @@ struct RequestMethodVersionsTests {
 
     @Test("the list answers in all three versions with the same page; v3's reply is the page itself, its problems still problems")
     func listVersions() async throws {
-        let environment = try await SliceStack.shared.start()
-        try await withGateway { client in
-            let api = API(client: client)
-            let w = try await PartnerWorld.build(api, environment: environment)
-            let admin = try await api.send(.get, "/v1/me", token: w.ta1Token).string("admin_id")
-            let context = ActingContext(
-                tenantID: w.c1, adminID: admin, adminName: "Tara", homeTenantID: w.c1, side: .customer, viaRelationshipID: nil,
-                requestID: "list-versions-test")
-            let connection = try AMQPConnection(configuration: environment.amqp, topology: TenantDeskTopology.gateway, logger: SliceStack.logger)
-            try await connection.waitUntilConnected(timeout: .seconds(10))
-            defer { Task { await connection.close() } }
-            let rpc = RPCClient(connection: connection, timeout: .seconds(10))
+        try await Self.withWorkerCaller("list-versions-test") { api, w, context, rpc in
             for summary in ["first", "second", "third"] {
                 let draft = try await rpc.call(CreateRequestMethod.self, .init(
                     context: context, idempotencyKey: nil,
@@ -103,6 +81,26 @@ struct RequestMethodVersionsTests {
             } catch {
                 #expect(error.status == 501)
             }
+        }
+    }
+
+    /// A new partner world, its first customer's tenant admin acting there, and an RPC client
+    /// of the test's own connection, calling the worker as a gateway does.
+    static func withWorkerCaller(
+        _ requestID: String, _ body: @escaping @Sendable (API, PartnerWorld, ActingContext, RPCClient) async throws -> Void
+    ) async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let admin = try await api.send(.get, "/v1/me", token: w.ta1Token).string("admin_id")
+            let context = ActingContext(
+                tenantID: w.c1, adminID: admin, adminName: "Tara", homeTenantID: w.c1, side: .customer, viaRelationshipID: nil,
+                requestID: requestID)
+            let connection = try AMQPConnection(configuration: environment.amqp, topology: TenantDeskTopology.gateway, logger: SliceStack.logger)
+            try await connection.waitUntilConnected(timeout: .seconds(10))
+            defer { Task { await connection.close() } }
+            try await body(api, w, context, RPCClient(connection: connection, timeout: .seconds(10)))
         }
     }
 }
