@@ -1,19 +1,20 @@
 import Foundation
-import HTTPTypes
 import Histogram
-import HummingbirdTesting
-import NIOCore
 import Synchronization
 
 /// HTTP load against the gateway, in two modes. Closed loop: each client sends its next request
 /// when the previous one answered (peak throughput; it hides stalls, since a stalled client
 /// sends nothing). Open loop: requests are due at a fixed rate whatever happens, and latency is
 /// measured from when each was due (no coordinated omission).
+///
+/// Each client is a thread of its own with one blocking connection (`HTTPConnection`): the time
+/// between the clock and the socket is a system call, not a trip through an event loop and the
+/// task scheduler, so the figures are the server's.
 struct LoadGenerator: Sendable {
     let host: String
     let port: Int
     /// One unit of work on a client's connection; returns whether it succeeded.
-    let work: @Sendable (TestClient) async throws -> Bool
+    let work: @Sendable (HTTPConnection) throws -> Bool
 
     struct Result {
         var completed: Int
@@ -30,82 +31,92 @@ struct LoadGenerator: Sendable {
     }
 
     /// `clients` connections, each working back to back for `duration`.
-    func closedLoop(clients: Int, duration: Duration) async throws -> Result {
+    func closedLoop(clients: Int, duration: Duration) throws -> Result {
         let clock = ContinuousClock()
-        let end = clock.now + duration
         let start = clock.now
-        let results = try await withThrowingTaskGroup(of: (Int, Int, Histogram<UInt64>).self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    try await TestClient.withClient(host: host, port: port) { client in
-                        var histogram = Self.histogram()
-                        var completed = 0
-                        var failed = 0
-                        while clock.now < end {
-                            let began = clock.now
-                            let ok = try await work(client)
-                            _ = histogram.record(Self.micros(clock.now - began))
-                            if ok { completed += 1 } else { failed += 1 }
-                        }
-                        return (completed, failed, histogram)
-                    }
-                }
+        let end = start + duration
+        let total = try onThreads(clients) { connection in
+            var tally = Tally()
+            while clock.now < end {
+                let began = clock.now
+                tally.record(ok: try work(connection), microseconds: Self.micros(clock.now - began))
             }
-            var total = (0, 0, Self.histogram())
-            for try await (completed, failed, histogram) in group {
-                total.0 += completed
-                total.1 += failed
-                total.2.add(histogram)
-            }
-            return total
+            return tally
         }
-        let seconds = Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) / 1e18
-        return Result(completed: results.0, failed: results.1, seconds: seconds, histogram: results.2)
+        return Result(completed: total.completed, failed: total.failed, seconds: Self.seconds(clock.now - start), histogram: total.histogram)
     }
 
     /// Work due at `rate` per second for `duration`, on up to `connections` connections; each
     /// latency counts from when the work was due.
-    func openLoop(rate: Double, connections: Int, duration: Duration) async throws -> Result {
+    func openLoop(rate: Double, connections: Int, duration: Duration) throws -> Result {
         let clock = ContinuousClock()
         let start = clock.now + .milliseconds(50)
         let interval = Duration.nanoseconds(Int64(1e9 / rate))
-        let total = Int(rate * (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18))
+        let count = Int(rate * Self.seconds(duration))
         let next = Counter()
-        let results = try await withThrowingTaskGroup(of: (Int, Int, Histogram<UInt64>).self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    try await TestClient.withClient(host: host, port: port) { client in
-                        var histogram = Self.histogram()
-                        var completed = 0
-                        var failed = 0
-                        while true {
-                            let index = next.increment()
-                            guard index < total else { break }
-                            let due = start + interval * index
-                            if due > clock.now { try await clock.sleep(until: due) }
-                            let ok = try await work(client)
-                            _ = histogram.record(Self.micros(clock.now - due))
-                            if ok { completed += 1 } else { failed += 1 }
-                        }
-                        return (completed, failed, histogram)
-                    }
+        let total = try onThreads(connections) { connection in
+            var tally = Tally()
+            while true {
+                let index = next.increment()
+                guard index < count else { break }
+                let due = start + interval * index
+                let wait = due - clock.now
+                if wait > .zero { Thread.sleep(forTimeInterval: Self.seconds(wait)) }
+                tally.record(ok: try work(connection), microseconds: Self.micros(clock.now - due))
+            }
+            return tally
+        }
+        return Result(completed: total.completed, failed: total.failed, seconds: Self.seconds(clock.now - start), histogram: total.histogram)
+    }
+
+    /// Runs `body` on `count` threads, each with a connection of its own, and sums their tallies;
+    /// the first error of any thread is thrown once all have stopped.
+    private func onThreads(_ count: Int, _ body: @escaping @Sendable (HTTPConnection) throws -> Tally) throws -> Tally {
+        let outcome = Mutex<(tally: Tally, error: BenchError?)>((Tally(), nil))
+        let done = DispatchGroup()
+        for _ in 0..<count {
+            done.enter()
+            let thread = Thread { [host, port] in
+                defer { done.leave() }
+                do {
+                    let tally = try body(HTTPConnection(host: host, port: port))
+                    outcome.withLock { $0.tally.add(tally) }
+                } catch {
+                    outcome.withLock { $0.error = $0.error ?? BenchError("\(error)") }
                 }
             }
-            var sum = (0, 0, Self.histogram())
-            for try await (completed, failed, histogram) in group {
-                sum.0 += completed
-                sum.1 += failed
-                sum.2.add(histogram)
-            }
-            return sum
+            thread.start()
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Result(completed: results.0, failed: results.1, seconds: seconds, histogram: results.2)
+        done.wait()
+        let (tally, error) = outcome.withLock { ($0.tally, $0.error) }
+        if let error { throw error }
+        return tally
     }
 
     static func micros(_ duration: Duration) -> UInt64 {
         UInt64(max(0, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// What one client did: how many units succeeded and failed, and how long each took.
+struct Tally: Sendable {
+    var completed = 0
+    var failed = 0
+    var histogram = LoadGenerator.histogram()
+
+    mutating func record(ok: Bool, microseconds: UInt64) {
+        _ = histogram.record(microseconds)
+        if ok { completed += 1 } else { failed += 1 }
+    }
+
+    mutating func add(_ other: Tally) {
+        completed += other.completed
+        failed += other.failed
+        histogram.add(other.histogram)
     }
 }
 

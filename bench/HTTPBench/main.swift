@@ -1,7 +1,4 @@
 import Foundation
-import HTTPTypes
-import HummingbirdTesting
-import NIOCore
 
 /// tenantdesk-bench-http: HTTP load through a running gateway, in a closed loop at each client
 /// count, then in an open loop at a fixed rate; prints one figure per line. Scenarios:
@@ -53,70 +50,78 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-func json(_ response: TestClient.Response) throws -> [String: Any] {
-    guard let body = response.body,
-          let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
-        throw BenchError("not JSON: \(response.status)")
+func json(_ answer: HTTPAnswer) throws -> [String: Any] {
+    guard let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any] else {
+        throw BenchError("not a JSON object: \(answer.status)")
     }
     return object
 }
 
-let options = try Options(CommandLine.arguments)
-let (token, tenant) = try await TestClient.withClient(host: options.host, port: options.port) { client in
-    let login = try await client.execute(.init(
-        "/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
-        body: ByteBuffer(string: #"{"email":"\#(options.email)","password":"\#(options.password)"}"#)))
-    guard login.status == .ok, let token = try json(login)["access_token"] as? String else {
+/// Logs in as the given user, then measures the scenario and prints its figures.
+func run(_ options: Options) throws {
+    let host = "\(options.host):\(options.port)"
+    let session = try HTTPConnection(host: options.host, port: options.port)
+    let login = try session.execute(HTTPRequestBytes(
+        "POST", "/v1/auth/token", host: host, headers: [("Content-Type", "application/json")],
+        body: #"{"email":"\#(options.email)","password":"\#(options.password)"}"#))
+    guard login.status == 200, let token = try json(login)["access_token"] as? String else {
         throw BenchError("login failed: \(login.status)")
     }
-    let me = try await client.execute(.init("/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"]))
+    let me = try session.execute(HTTPRequestBytes("GET", "/v1/me", host: host, headers: [("Authorization", "Bearer \(token)")]))
     guard let tenant = try json(me)["tenant_id"] as? String else { throw BenchError("no tenant") }
-    return (token, tenant)
+
+    let draftBody = """
+        {"category":"enrollment","feature":"windows-autopilot","symptom":"device-stuck-at-esp",
+         "summary":"Autopilot devices stop at the Enrollment Status Page","details":"Every new laptop stops at the ESP.",
+         "severity":"B","language":"en","contact":{"name":"Bench","email":"bench@contoso.example","preferred_method":"email"}}
+        """
+    let headers = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
+    let createDraft = HTTPRequestBytes("POST", "/v1/tenants/\(tenant)/requests", host: host, headers: headers, body: draftBody)
+    let readList = HTTPRequestBytes("GET", "/v1/tenants/\(tenant)/requests", host: host, headers: [headers[0]])
+
+    /// One filed request: the draft, then its submission.
+    let submit: @Sendable (HTTPConnection) throws -> Bool = { connection in
+        let draft = try connection.execute(createDraft)
+        guard draft.status == 201, let id = try json(draft)["id"] as? String else { return false }
+        let submitted = try connection.execute(HTTPRequestBytes("POST", "/v1/tenants/\(tenant)/requests/\(id)/submit", host: host, headers: headers))
+        return submitted.status == 200
+    }
+
+    /// One read of the request list, as a tenant admin opens it.
+    let list: @Sendable (HTTPConnection) throws -> Bool = { connection in
+        try connection.execute(readList).status == 200
+    }
+
+    let scenario = options.scenario
+    let generator = LoadGenerator(host: options.host, port: options.port, work: scenario == "list" ? list : submit)
+    // Warm up: connections, caches, the worker's and PostgreSQL's plans.
+    _ = try generator.closedLoop(clients: 4, duration: .seconds(2))
+
+    /// The closed-loop rate the open loop is set from: at 32 clients when measured, else at the first count.
+    var referenceRate: Double?
+    for clients in options.clients {
+        let result = try generator.closedLoop(clients: clients, duration: .seconds(options.seconds))
+        if clients == 32 || referenceRate == nil { referenceRate = result.rate }
+        print("\(scenario)_c\(clients)_rate \(String(format: "%.1f", result.rate))")
+        print("\(scenario)_c\(clients)_p50_us \(result.microseconds(50))")
+        print("\(scenario)_c\(clients)_p99_us \(result.microseconds(99))")
+        print("\(scenario)_c\(clients)_completed \(result.completed)")
+        print("\(scenario)_c\(clients)_failed \(result.failed)")
+    }
+    guard options.open else { return }
+    let rate = options.rate ?? ((referenceRate ?? 100) * 0.6).rounded()
+    let open = try generator.openLoop(rate: rate, connections: 64, duration: .seconds(options.seconds))
+    print("open_rate_target \(String(format: "%.0f", rate))")
+    print("open_rate \(String(format: "%.1f", open.rate))")
+    print("open_p50_us \(open.microseconds(50))")
+    print("open_p99_us \(open.microseconds(99))")
+    print("open_p999_us \(open.microseconds(99.9))")
+    print("open_failed \(open.failed)")
 }
 
-let draftBody = """
-    {"category":"enrollment","feature":"windows-autopilot","symptom":"device-stuck-at-esp",
-     "summary":"Autopilot devices stop at the Enrollment Status Page","details":"Every new laptop stops at the ESP.",
-     "severity":"B","language":"en","contact":{"name":"Bench","email":"bench@contoso.example","preferred_method":"email"}}
-    """
-let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
-
-/// One filed request: the draft, then its submission.
-let submit: @Sendable (TestClient) async throws -> Bool = { client in
-    let draft = try await client.execute(.init(
-        "/v1/tenants/\(tenant)/requests", method: .post, headers: headers, body: ByteBuffer(string: draftBody)))
-    guard draft.status == .created, let id = try json(draft)["id"] as? String else { return false }
-    let submitted = try await client.execute(.init("/v1/tenants/\(tenant)/requests/\(id)/submit", method: .post, headers: headers))
-    return submitted.status == .ok
+do {
+    try run(Options(CommandLine.arguments))
+} catch {
+    FileHandle.standardError.write(Data("tenantdesk-bench-http: \(error)\n".utf8))
+    exit(1)
 }
-
-/// One read of the request list, as a tenant admin opens it.
-let list: @Sendable (TestClient) async throws -> Bool = { client in
-    let response = try await client.execute(.init("/v1/tenants/\(tenant)/requests", method: .get, headers: headers))
-    return response.status == .ok
-}
-
-let scenario = options.scenario
-let generator = LoadGenerator(host: options.host, port: options.port, work: scenario == "list" ? list : submit)
-// Warm up: connections, caches, the worker's and PostgreSQL's plans.
-_ = try await generator.closedLoop(clients: 4, duration: .seconds(2))
-
-/// The closed-loop rate the open loop is set from: at 32 clients when measured, else at the first count.
-var referenceRate: Double?
-for clients in options.clients {
-    let result = try await generator.closedLoop(clients: clients, duration: .seconds(options.seconds))
-    if clients == 32 || referenceRate == nil { referenceRate = result.rate }
-    print("\(scenario)_c\(clients)_rate \(String(format: "%.1f", result.rate))")
-    print("\(scenario)_c\(clients)_p50_us \(result.microseconds(50))")
-    print("\(scenario)_c\(clients)_p99_us \(result.microseconds(99))")
-    print("\(scenario)_c\(clients)_failed \(result.failed)")
-}
-guard options.open else { exit(0) }
-let rate = options.rate ?? ((referenceRate ?? 100) * 0.6).rounded()
-let open = try await generator.openLoop(rate: rate, connections: 64, duration: .seconds(options.seconds))
-print("open_rate_target \(String(format: "%.0f", rate))")
-print("open_rate \(String(format: "%.1f", open.rate))")
-print("open_p50_us \(open.microseconds(50))")
-print("open_p99_us \(open.microseconds(99))")
-print("open_p999_us \(open.microseconds(99.9))")
-print("open_failed \(open.failed)")
