@@ -132,8 +132,9 @@ let package = Package(
         .target(
             name: "GatewayApp",
             dependencies: [
-                "AMQP", "Messaging", "Contracts", "Domain", "Settings", "Tokens",
+                "AMQP", "Messaging", "Contracts", "Domain", "Settings", "Store", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -178,9 +179,6 @@ let package = Package(
             name: "HTTPBench",
             dependencies: [
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "bench/HTTPBench",
             swiftSettings: swiftSettings
@@ -195,6 +193,7 @@ let package = Package(
             dependencies: [
                 "GatewayApp", "RoleService", "WorkerService", "Store", "Settings", "Tokens", "Messaging", "AMQP",
                 "Contracts", "Domain",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

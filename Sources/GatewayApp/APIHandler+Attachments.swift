@@ -8,25 +8,31 @@ extension APIHandler {
     func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
         let context = try await acting(.requestComment, in: input.path.tenantId)
         guard case .binary(let body) = input.body else { throw APIProblem.malformed("send the file as the body") }
-        let content: Data
-        do {
-            content = try await Data(collecting: body, upTo: attachmentMaxBytes)
-        } catch {
-            throw APIProblem(
-                status: 413, type: ProblemType.payloadTooLarge, title: "Payload too large",
-                detail: "an attachment may have at most \(attachmentMaxBytes) bytes")
+        // A file of many megabytes takes milliseconds to collect and encode: not on the event loop.
+        return try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            let content: Data
+            do {
+                content = try await Data(collecting: body, upTo: attachmentMaxBytes)
+            } catch {
+                throw APIProblem(
+                    status: 413, type: ProblemType.payloadTooLarge, title: "Payload too large",
+                    detail: "an attachment may have at most \(attachmentMaxBytes) bytes")
+            }
+            let attachment = try await call(UploadAttachmentMethod.self, .init(
+                context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey,
+                fileName: input.query.filename, visibility: input.query.visibility?.rawValue ?? "public", content: content),
+                timeout: .seconds(60))
+            return .created(.init(body: .json(.init(attachment))))
         }
-        let attachment = try await call(UploadAttachmentMethod.self, .init(
-            context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey,
-            fileName: input.query.filename, visibility: input.query.visibility?.rawValue ?? "public", content: content),
-            timeout: .seconds(60))
-        return .created(.init(body: .json(.init(attachment))))
     }
 
     func downloadAttachment(_ input: Operations.DownloadAttachment.Input) async throws -> Operations.DownloadAttachment.Output {
         let context = try await acting(.requestRead, in: input.path.tenantId)
-        let file = try await call(DownloadAttachmentMethod.self, .init(
-            context: context, requestID: input.path.requestId, attachmentID: input.path.attachmentId), timeout: .seconds(60))
+        // Decoding a file of many megabytes takes milliseconds: not on the event loop.
+        let file = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try await call(DownloadAttachmentMethod.self, .init(
+                context: context, requestID: input.path.requestId, attachmentID: input.path.attachmentId), timeout: .seconds(60))
+        }
         let digest = Data(hex: file.attachment.sha256)?.base64EncodedString() ?? ""
         return .ok(.init(
             headers: .init(

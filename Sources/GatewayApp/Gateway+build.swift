@@ -31,6 +31,7 @@ public struct Gateway: Sendable {
         let router = try buildRouter(connection: connection, rpc: rpc, keyRing: keyRing, decisions: decisions)
         var app = Application(
             router: router,
+            server: .http1OnEventLoop(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "TenantDesk"),
             logger: logger)
         app.addServices(connection, keyRing, decisions)
