@@ -22,4 +22,7 @@ struct QueryBuilder {
     }
 
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+
+    /// The values bound so far, in order.
+    var bindings: PostgresBindings { binds }
 }

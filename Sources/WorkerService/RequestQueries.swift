@@ -52,7 +52,7 @@ struct RequestQueries: Sendable {
     }
 
     /// Sort keys as bigints, so that one keyset condition serves every sort.
-    private static let sortKeys: [String: String] = [
+    static let sortKeys: [String: String] = [
         "created": "(extract(epoch FROM r.created_at) * 1000000)::bigint",
         "updated": "(extract(epoch FROM r.updated_at) * 1000000)::bigint",
         "severity": "ascii(coalesce(r.severity, 'Z'))::bigint",
@@ -117,64 +117,17 @@ struct RequestQueries: Sendable {
             guard context.side == .support else { throw WorkerProblems.notFound }
         }
 
-        /// Appends the filters every part shares (all but status).
-        func appendFilters(to query: inout QueryBuilder) {
-            // The tenants, explicitly: row-level security is the second wall, not the filter.
-            switch request.scope {
-            case .tenant: query.append("r.tenant_id = tenantdesk_current_tenant() AND ")
-            case .customers: query.append("r.tenant_id = ANY(\(query.bind(readTenants))) AND ")
-            case .support: break
-            }
-            if let customer { query.append("r.tenant_id = \(query.bind(customer)) AND ") }
-            if let queue = request.queue { query.append("r.queue_id = \(query.bind(queue)) AND ") }
-            switch request.assignee {
-            case nil: break
-            case "unassigned": query.append("r.assigned_to IS NULL AND ")
-            case "me": query.append("r.assigned_to = \(query.bind(admin)) AND ")
-            case let other?:
-                query.append("r.assigned_to = \(query.bind(UUID(uuidString: other) ?? UUID())) AND ")
-            }
-            Self.appendVisible(context, to: &query)
-            if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
-            if let category { query.append(" AND r.category_code = \(query.bind(category))") }
-            if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
-            if let text, !text.isEmpty {
-                if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
-                    query.append(" AND r.number = \(query.bind(number))")
-                } else {
-                    let bound = query.bind(text)
-                    query.append("""
-                         AND (r.search @@ plainto_tsquery('english', \(bound))
-                              OR r.search @@ plainto_tsquery('simple', tenantdesk_cjk_bigrams(\(bound))))
-                        """)
-                }
-            }
-            if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }
-            if let to = request.createdTo { query.append(" AND r.created_at < \(query.bind(to))") }
-            if let from = request.updatedFrom { query.append(" AND r.updated_at >= \(query.bind(from))") }
-            if let to = request.updatedTo { query.append(" AND r.updated_at < \(query.bind(to))") }
-        }
-
+        let statements = Self.listStatements(ListShape(
+            request: request, sortKey: sortKey, descending: descending, cursor: cursor, text: text, category: category,
+            admin: admin, statuses: statuses, readTenants: readTenants, customer: customer))
         return try await database.withReadOnlyTenantTransaction(
             try context.tenant(), supportAudience: context.supportAudience, readTenants: readTenants,
             supportScope: request.scope == .support
         ) { connection in
-            var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
-            appendFilters(to: &page)
-            page.append(" AND r.status = ANY(\(page.bind(statuses)))")
-            let direction = descending ? "DESC" : "ASC"
-            if let cursor {
-                page.append(" AND (\(sortKey), r.id) \(descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
-            }
-            page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(page.bind(request.limit + 1))")
-            let rows = try await connection.query(page.query, logger: logger).collect()
-            var countQuery = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-            appendFilters(to: &countQuery)
-            countQuery.append(" GROUP BY r.status")
-            // Sent at once (this runs on the connection's event loop, and the future-returning
-            // call writes without waiting): PostgreSQL counts while the page is decoded and
-            // rendered here.
-            let counting: EventLoopFuture<PostgresQueryResult> = connection.query(countQuery.query, logger: logger)
+            // Both statements are sent at once (this runs on the connection's event loop): PostgreSQL
+            // counts while the page is decoded and rendered here.
+            async let countRows = Self.rows(of: statements.counts, on: connection, logger: logger)
+            let rows = try await Self.rows(of: statements.page, on: connection, logger: logger)
             let now = Date()
             var items: [ServiceRequestView] = []
             var last: ListCursor?
@@ -191,7 +144,7 @@ struct RequestQueries: Sendable {
             }
             let rendered = render(items)
             var counts: [String: Int] = [:]
-            for row in try await counting.get().rows {
+            for row in try await countRows {
                 let (status, count) = try row.decode((String, Int).self)
                 counts[status] = count
             }

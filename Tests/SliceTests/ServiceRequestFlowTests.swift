@@ -401,18 +401,20 @@ struct ServiceRequestFlowTests {
         }
     }
 
-    /// A submitted severity-A enrollment request of tenant c1; returns its id.
+    /// A submitted severity-A enrollment request of tenant c1 (or `tenant`); returns its id.
     static func submitted(
-        _ api: API, _ w: PartnerWorld, summary: String = "Autopilot devices stuck at ESP", severity: String = "A", token: String? = nil
+        _ api: API, _ w: PartnerWorld, summary: String = "Autopilot devices stuck at ESP", severity: String = "A", token: String? = nil,
+        tenant: String? = nil
     ) async throws -> String {
         let token = token ?? w.ta1Token
-        let draft = try await api.send(.post, "/v1/tenants/\(w.c1)/requests", token: token, json: """
+        let tenant = tenant ?? w.c1
+        let draft = try await api.send(.post, "/v1/tenants/\(tenant)/requests", token: token, json: """
             {"category":"enrollment","summary":"\(summary)","severity":"\(severity)","language":"en",
              "contact":{"name":"Tara","email":"tara@contoso.example","phone":"+81 3 1234 5678"}}
             """)
         guard draft.status == 201 else { throw SliceError("draft: \(draft.status) \(draft.body)") }
         let id = try draft.string("id")
-        let submitted = try await api.send(.post, "/v1/tenants/\(w.c1)/requests/\(id)/submit", token: token)
+        let submitted = try await api.send(.post, "/v1/tenants/\(tenant)/requests/\(id)/submit", token: token)
         guard submitted.status == 200 else { throw SliceError("submit: \(submitted.status) \(submitted.body)") }
         return id
     }

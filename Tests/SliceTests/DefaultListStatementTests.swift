@@ -1,0 +1,99 @@
+import Contracts
+import Domain
+import Foundation
+import HTTPTypes
+import Store
+import Testing
+
+@testable import WorkerService
+
+/// The default view of the list (a tenant admin's unresolved requests, newest first) runs as
+/// prepared statements; every other list is sent as built.
+@Suite struct DefaultListStatementTests {
+    static func shape(
+        side: RequestSide = .customer, scope: ListScope = .tenant, severities: [Severity]? = nil, requestedByMe: Bool = false,
+        text: String? = nil, sort: String = "-created", cursor: ListCursor? = nil, limit: Int = 50
+    ) -> RequestQueries.ListShape {
+        let admin = UUID()
+        let context = ActingContext(
+            tenantID: UUID().uuidString, adminID: admin.uuidString, adminName: "Cara", homeTenantID: UUID().uuidString, side: side,
+            viaRelationshipID: nil, requestID: "req")
+        let request = ListRequestsMethod.Request(
+            context: context, statuses: nil, severities: severities, category: nil, requestedByMe: requestedByMe, text: text,
+            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: sort, cursor: nil, limit: limit, scope: scope)
+        let descending = sort.hasPrefix("-")
+        let key = RequestQueries.sortKeys[descending ? String(sort.dropFirst()) : sort] ?? ""
+        return RequestQueries.ListShape(
+            request: request, sortKey: key, descending: descending, cursor: cursor, text: text, category: nil, admin: admin,
+            statuses: ["submitted", "in_progress"], readTenants: scope == .tenant ? [] : [UUID()], customer: nil)
+    }
+
+    @Test("any admin's default view, at any page size, is the prepared page and counts")
+    func defaultViewIsPrepared() {
+        for limit in [1, 50, 200] {
+            let statements = RequestQueries.listStatements(Self.shape(limit: limit))
+            #expect(statements.page.sql == DefaultListPage.sql)
+            #expect(statements.counts.sql == DefaultListCounts.sql)
+        }
+    }
+
+    @Test("a filter, another sort, a later page, a partner's or support's list are sent as built")
+    func otherListsAreNot() {
+        let others = [
+            Self.shape(severities: [.a]), Self.shape(requestedByMe: true), Self.shape(text: "autopilot"), Self.shape(sort: "created"),
+            Self.shape(sort: "-updated"), Self.shape(cursor: ListCursor(sort: "-created", key: 1, id: UUID())),
+            Self.shape(scope: .customers([UUID().uuidString])), Self.shape(side: .support, scope: .support),
+        ]
+        for shape in others {
+            #expect(RequestQueries.listStatements(shape).page.sql != DefaultListPage.sql)
+        }
+        // Filters change the counts too; a later page or another sort does not.
+        #expect(RequestQueries.listStatements(Self.shape(severities: [.a])).counts.sql != DefaultListCounts.sql)
+        #expect(RequestQueries.listStatements(Self.shape(sort: "-updated")).counts.sql == DefaultListCounts.sql)
+    }
+
+    @Test("read again and again on one connection (generic plans), each tenant's default view shows only its own requests")
+    func preparedViewKeepsTenantsApart() async throws {
+        let environment = try await SliceStack.shared.start()
+        guard let url = ProcessInfo.processInfo.environment["TD_TEST_DATABASE_APP_URL"],
+              let app = DatabaseConfiguration(url: url, maximumConnections: 1)?.with(database: environment.owner.database)
+        else { throw SliceError("TD_TEST_DATABASE_APP_URL is not set") }
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let mine = try await ServiceRequestFlowTests.submitted(api, w, summary: "Tenant one's request")
+            let theirs = try await ServiceRequestFlowTests.submitted(api, w, summary: "Tenant two's request", token: w.ta2Token, tenant: w.c2)
+            let contexts = try await [(w.c1, w.ta1Token), (w.c2, w.ta2Token)].asyncMap { tenant, token in
+                let admin = try await api.send(.get, "/v1/me", token: token).string("admin_id")
+                return ActingContext(
+                    tenantID: tenant, adminID: admin, adminName: "Admin", homeTenantID: tenant, side: .customer,
+                    viaRelationshipID: nil, requestID: "req")
+            }
+            try await Database.with(app, logger: SliceStack.logger) { database in
+                let queries = RequestQueries(database: database, logger: SliceStack.logger)
+                // PostgreSQL switches a prepared statement to a generic plan after five runs.
+                for round in 0..<8 {
+                    for (context, own, other) in [(contexts[0], mine, theirs), (contexts[1], theirs, mine)] {
+                        let page = try await queries.list(.init(
+                            context: context, statuses: nil, severities: nil, category: nil, requestedByMe: false, text: nil,
+                            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: 50))
+                        let ids = page.items.map(\.id)
+                        #expect(ids.contains(own), "round \(round)")
+                        #expect(!ids.contains(other), "round \(round)")
+                        #expect(page.items.allSatisfy { $0.tenantID == context.tenantID }, "round \(round)")
+                        // The counts are the tenant's own: one request each.
+                        #expect(page.counts.values.reduce(0, +) == 1, "round \(round): \(page.counts)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
