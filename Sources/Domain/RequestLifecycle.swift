@@ -20,6 +20,9 @@ public enum RequestStatus: String, Codable, Sendable, CaseIterable {
         case .draft, .resolved, .closed: return false
         }
     }
+
+    /// What a list shows unless asked for other statuses: the unresolved ones.
+    public static let defaultListed = allCases.filter(\.isUnresolved)
 }
 
 /// A change of a request's status.

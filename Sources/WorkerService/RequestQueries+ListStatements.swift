@@ -20,7 +20,7 @@ extension RequestQueries {
         var text: String?
         var category: String?
         var admin: UUID
-        var statuses: [String]
+        var statuses: [RequestStatus]
         var readTenants: [UUID]
         var customer: UUID?
     }
@@ -72,12 +72,16 @@ extension RequestQueries {
 
         var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(shape.sortKey) AS sort_key FROM service_requests r WHERE ")
         appendFilters(to: &page)
-        page.append(" AND r.status = ANY(\(page.bind(shape.statuses)))")
+        // The statuses and the page size are written into the text, not bound: both come from closed
+        // sets (the statuses' names, a size checked to be 1 to 200). With them bound, PostgreSQL
+        // would plan the prepared default view again on every run (a generic plan cannot know
+        // how many rows the LIMIT keeps); written in, it plans it once per connection.
+        page.append(" AND r.status = ANY('{\(shape.statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
         let direction = shape.descending ? "DESC" : "ASC"
         if let cursor = shape.cursor {
             page.append(" AND (\(shape.sortKey), r.id) \(shape.descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
         }
-        page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(page.bind(request.limit + 1))")
+        page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
         var counts = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
         appendFilters(to: &counts)
         counts.append(" GROUP BY r.status")
@@ -91,10 +95,10 @@ extension RequestQueries {
             viaRelationshipID: nil, requestID: "")
         let request = ListRequestsMethod.Request(
             context: context, statuses: nil, severities: nil, category: nil, requestedByMe: false, text: nil, createdFrom: nil,
-            createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: 50)
+            createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: ListRequestsMethod.defaultLimit)
         return listStatements(ListShape(
             request: request, sortKey: sortKeys["created"] ?? "", descending: true, cursor: nil, text: nil, category: nil,
-            admin: UUID(), statuses: [], readTenants: [], customer: nil))
+            admin: UUID(), statuses: RequestStatus.defaultListed, readTenants: [], customer: nil))
     }()
 
     /// The rows of a list statement: through its prepared form when it is one of the default view's,
@@ -117,11 +121,11 @@ extension RequestQueries {
     }
 }
 
-/// The page of a tenant admin's default view, prepared: $1 the admin (their drafts), $2 the
-/// statuses, $3 the page size plus one.
+/// The first page of a tenant admin's default view (unresolved requests, newest first, 50 a
+/// page), prepared: $1 the admin (their drafts).
 struct DefaultListPage: PreparedRowStatement {
     static let sql = RequestQueries.defaultView.page.sql
-    static let bindingDataTypes: [PostgresDataType] = [.uuid, .textArray, .int8]
+    static let bindingDataTypes: [PostgresDataType] = [.uuid]
     var bindings: PostgresBindings
 
     func makeBindings() throws -> PostgresBindings { bindings }

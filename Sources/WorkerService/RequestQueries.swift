@@ -102,7 +102,7 @@ struct RequestQueries: Sendable {
         let text = try request.text.map { try RequestFieldRules.text($0, "q", max: 500) }
         let category = try request.category.map { try RequestFieldRules.code($0, "category") }
         let admin = try context.admin()
-        let statuses = (request.statuses ?? RequestStatus.allCases.filter(\.isUnresolved)).map(\.rawValue)
+        let statuses = request.statuses ?? RequestStatus.defaultListed
 
         var readTenants: [UUID] = []
         var customer: UUID?
