@@ -1,7 +1,8 @@
 -- The PostgreSQL work of one list read, as the worker does it for a tenant admin opening the
 -- default view (unresolved requests, newest first, 50 a page, and the counts per status). Run
 -- by bench/list with pgbench as tenantdesk_app (row-level security on), with
--- -D tenant="'<tenant id>'" -D admin="'<administrator id>'".
+-- -D tenant=<tenant id> -D admin=<administrator id> in prepared mode (-M prepared, as the worker
+-- runs this view), or with the ids quoted as literals in simple mode.
 BEGIN;
 SELECT set_config('tenantdesk.tenant_id', :tenant, true), set_config('tenantdesk.audience', 'customer', true),
        set_config('tenantdesk.read_tenant_ids', '', true), set_config('tenantdesk.support_scope', '', true);
