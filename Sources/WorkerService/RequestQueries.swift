@@ -124,8 +124,9 @@ struct RequestQueries: Sendable {
             try context.tenant(), supportAudience: context.supportAudience, readTenants: readTenants,
             supportScope: request.scope == .support
         ) { connection in
-            // Both statements are sent at once (this runs on the connection's event loop): PostgreSQL
-            // counts while the page is decoded and rendered here.
+            // The counts are queued right behind the page (PostgresNIO sends the next statement as
+            // soon as the previous answer is complete): PostgreSQL counts while the page is decoded
+            // and rendered here.
             async let countRows = Self.rows(of: statements.counts, on: connection, logger: logger)
             let rows = try await Self.rows(of: statements.page, on: connection, logger: logger)
             let now = Date()
