@@ -126,8 +126,6 @@ public enum ListRequestPageRawMethod: RawJSONMethod {
 public enum ListRequestsMethod: RPCMethod {
     public static let name = "worker.requests.list.v1"
     public static let queue = RPCQueue.worker
-    /// The page size when none is asked for (the API's default).
-    public static let defaultLimit = 50
     public struct Request: Codable, Sendable {
         public var context: ActingContext
         /// Statuses to include; `nil`: the unresolved ones (submitted, in progress, waiting).

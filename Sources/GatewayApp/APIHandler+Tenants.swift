@@ -56,8 +56,8 @@ extension APIHandler {
     }
 
     func limit(_ raw: Int?) throws -> Int {
-        guard let raw else { return 50 }
-        guard (1...200).contains(raw) else { throw APIProblem.invalid("limit must be between 1 and 200") }
+        guard let raw else { return PageSize.standard }
+        guard PageSize.allowed.contains(raw) else { throw APIProblem.invalid(PageSize.rule) }
         return raw
     }
 }

@@ -13,7 +13,7 @@ struct NotificationFeed: Sendable {
         guard let admin = UUID(uuidString: request.adminID), let tenant = UUID(uuidString: request.tenantID) else {
             throw WorkerProblems.invalid("malformed principal")
         }
-        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
+        guard PageSize.allowed.contains(request.limit) else { throw WorkerProblems.invalid(PageSize.rule) }
         guard request.markRead.count <= 200 else { throw WorkerProblems.invalid("at most 200 ids at once") }
         let marks = try request.markRead.map { raw -> UUID in
             guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("ids: \(raw) is not a notification id") }

@@ -178,7 +178,7 @@ struct Webhooks: Sendable {
     private func list(_ webhook: UUID, status: String?, limit: Int, cursor: String?, tenant: UUID) async throws
         -> WebhookDeliveriesMethod.Response
     {
-        guard (1...200).contains(limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
+        guard PageSize.allowed.contains(limit) else { throw WorkerProblems.invalid(PageSize.rule) }
         if let status, !["pending", "retrying", "succeeded", "dead"].contains(status) {
             throw WorkerProblems.invalid("status must be pending, retrying, succeeded or dead")
         }
