@@ -5,55 +5,85 @@ import Logging
 import PostgresNIO
 import Store
 
-/// The statements of a list read (the page and the counts per status), built from a validated
+/// The statements of a list read (the page and the counts per status), checked and built from its
 /// request. The default view of a tenant's admin (unresolved requests, newest first, first page)
 /// is by far the most frequent read: its two statements are prepared on each connection
 /// (`DefaultListPage`, `DefaultListCounts`), so PostgreSQL plans them once instead of on every
 /// read. Planning them was about half of PostgreSQL's time for a list.
 extension RequestQueries {
-    /// What a list read asks for, validated.
-    struct ListShape {
-        var request: ListRequestsMethod.Request
-        var sortKey: String
-        var descending: Bool
-        var cursor: ListCursor?
-        var text: String?
-        var category: String?
-        var admin: UUID
-        var statuses: [RequestStatus]
-        var readTenants: [UUID]
-        var customer: UUID?
-    }
-
+    /// A list read's statements, and the other tenants its transaction may read.
     struct ListStatements {
         var page: QueryBuilder
         var counts: QueryBuilder
+        /// A partner's customers (the `.customers` scope), bound with the transaction.
+        var readTenants: [UUID]
     }
 
-    static func listStatements(_ shape: ListShape) -> ListStatements {
-        let request = shape.request
+    /// Sort keys as bigints, so that one keyset condition serves every sort.
+    private static let sortKeys: [String: String] = [
+        "created": "(extract(epoch FROM r.created_at) * 1000000)::bigint",
+        "updated": "(extract(epoch FROM r.updated_at) * 1000000)::bigint",
+        "severity": "ascii(coalesce(r.severity, 'Z'))::bigint",
+        "response_due": "(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint",
+        // Escalated requests (a breach escalates) before all others, each part by due time.
+        "priority": """
+            (CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
+             + (extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint)
+            """,
+    ]
+
+    /// Checks a list request and builds its statements.
+    static func listStatements(_ request: ListRequestsMethod.Request) throws(RPCProblem) -> ListStatements {
+        let context = request.context
+        let descending = request.sort.hasPrefix("-")
+        let sortName = descending ? String(request.sort.dropFirst()) : request.sort
+        // Escalation is internal: only the support queues sort by it.
+        let supportList = request.scope == .support
+        guard let sortKey = sortKeys[sortName], sortName != "priority" || supportList else {
+            throw WorkerProblems.invalid(
+                "sort must be one of created, updated, severity, response_due\(supportList ? ", priority" : "") (prefix - for descending)")
+        }
+        guard PageSize.allowed.contains(request.limit) else { throw WorkerProblems.invalid(PageSize.rule) }
+        let cursor = try request.cursor.map { (encoded) throws(RPCProblem) in try ListCursor(encoded: encoded, sort: request.sort) }
+        let text = try request.text.map { (text) throws(RPCProblem) in try RequestFieldRules.text(text, "q", max: 500) }
+        let category = try request.category.map { (code) throws(RPCProblem) in try RequestFieldRules.code(code, "category") }
+        let admin = try context.admin()
+        let statuses = request.statuses ?? RequestStatus.defaultListed
+        var readTenants: [UUID] = []
+        var customer: UUID?
+        if let raw = request.customer {
+            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("customer is not a tenant id") }
+            customer = id
+        }
+        switch request.scope {
+        case .tenant: break
+        case .customers(let ids): readTenants = ids.compactMap(UUID.init(uuidString:))
+        case .support:
+            guard context.side == .support else { throw WorkerProblems.notFound }
+        }
+
         /// Appends the filters every part shares (all but status).
         func appendFilters(to query: inout QueryBuilder) {
             // The tenants, explicitly: row-level security is the second wall, not the filter.
             switch request.scope {
             case .tenant: query.append("r.tenant_id = tenantdesk_current_tenant() AND ")
-            case .customers: query.append("r.tenant_id = ANY(\(query.bind(shape.readTenants))) AND ")
+            case .customers: query.append("r.tenant_id = ANY(\(query.bind(readTenants))) AND ")
             case .support: break
             }
-            if let customer = shape.customer { query.append("r.tenant_id = \(query.bind(customer)) AND ") }
+            if let customer { query.append("r.tenant_id = \(query.bind(customer)) AND ") }
             if let queue = request.queue { query.append("r.queue_id = \(query.bind(queue)) AND ") }
             switch request.assignee {
             case nil: break
             case "unassigned": query.append("r.assigned_to IS NULL AND ")
-            case "me": query.append("r.assigned_to = \(query.bind(shape.admin)) AND ")
+            case "me": query.append("r.assigned_to = \(query.bind(admin)) AND ")
             case let other?:
                 query.append("r.assigned_to = \(query.bind(UUID(uuidString: other) ?? UUID())) AND ")
             }
-            appendVisible(request.context, to: &query)
+            appendVisible(context, to: &query)
             if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
-            if let category = shape.category { query.append(" AND r.category_code = \(query.bind(category))") }
-            if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(shape.admin))") }
-            if let text = shape.text, !text.isEmpty {
+            if let category { query.append(" AND r.category_code = \(query.bind(category))") }
+            if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
+            if let text, !text.isEmpty {
                 if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
                     query.append(" AND r.number = \(query.bind(number))")
                 } else {
@@ -70,61 +100,60 @@ extension RequestQueries {
             if let to = request.updatedTo { query.append(" AND r.updated_at < \(query.bind(to))") }
         }
 
-        var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(shape.sortKey) AS sort_key FROM service_requests r WHERE ")
+        var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
         appendFilters(to: &page)
         // The statuses and the page size are written into the text, not bound: both come from closed
         // sets (the statuses' names, a size checked to be 1 to 200). With them bound, PostgreSQL
         // would plan the prepared default view again on every run (a generic plan cannot know
         // how many rows the LIMIT keeps); written in, it plans it once per connection.
-        page.append(" AND r.status = ANY('{\(shape.statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
-        let direction = shape.descending ? "DESC" : "ASC"
-        if let cursor = shape.cursor {
-            page.append(" AND (\(shape.sortKey), r.id) \(shape.descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
+        page.append(" AND r.status = ANY('{\(statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
+        let direction = descending ? "DESC" : "ASC"
+        if let cursor {
+            page.append(" AND (\(sortKey), r.id) \(descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
         }
         page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
         var counts = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
         appendFilters(to: &counts)
         counts.append(" GROUP BY r.status")
-        return ListStatements(page: page, counts: counts)
+        return ListStatements(page: page, counts: counts, readTenants: readTenants)
     }
 
-    /// The statements of a tenant admin's default view (the values bound do not change the text).
-    static let defaultView: ListStatements = {
+    /// The statements of a tenant admin's default view (the values bound do not change the
+    /// text); `nil` only if that request were refused, and then every list is sent as built
+    /// (`DefaultListStatementTests` fails first).
+    static let defaultView: ListStatements? = {
         let context = ActingContext(
             tenantID: "", adminID: UUID().uuidString, adminName: "", homeTenantID: "", side: .customer,
             viaRelationshipID: nil, requestID: "")
-        let request = ListRequestsMethod.Request(
+        return try? listStatements(ListRequestsMethod.Request(
             context: context, statuses: nil, severities: nil, category: nil, requestedByMe: false, text: nil, createdFrom: nil,
-            createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: ListRequestsMethod.defaultLimit)
-        return listStatements(ListShape(
-            request: request, sortKey: sortKeys["created"] ?? "", descending: true, cursor: nil, text: nil, category: nil,
-            admin: UUID(), statuses: RequestStatus.defaultListed, readTenants: [], customer: nil))
+            createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: PageSize.standard))
     }()
 
     /// The rows of a list statement: through its prepared form when it is one of the default view's,
     /// else as built.
     static func rows(of statement: QueryBuilder, on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
         switch statement.sql {
         case DefaultListPage.sql:
-            for try await row in try await connection.execute(DefaultListPage(bindings: statement.bindings), logger: logger) {
-                rows.append(row)
-            }
+            try await collect(connection.execute(DefaultListPage(bindings: statement.bindings), logger: logger))
         case DefaultListCounts.sql:
-            for try await row in try await connection.execute(DefaultListCounts(bindings: statement.bindings), logger: logger) {
-                rows.append(row)
-            }
+            try await collect(connection.execute(DefaultListCounts(bindings: statement.bindings), logger: logger))
         default:
-            for try await row in try await connection.query(statement.query, logger: logger) { rows.append(row) }
+            try await collect(connection.query(statement.query, logger: logger))
         }
-        return rows
+    }
+
+    private static func collect<Rows: AsyncSequence>(_ rows: Rows) async throws -> [Rows.Element] {
+        var collected: [Rows.Element] = []
+        for try await row in rows { collected.append(row) }
+        return collected
     }
 }
 
 /// The first page of a tenant admin's default view (unresolved requests, newest first, 50 a
 /// page), prepared: $1 the admin (their drafts).
 struct DefaultListPage: PreparedRowStatement {
-    static let sql = RequestQueries.defaultView.page.sql
+    static let sql = RequestQueries.defaultView?.page.sql ?? ""
     static let bindingDataTypes: [PostgresDataType] = [.uuid]
     var bindings: PostgresBindings
 
@@ -133,7 +162,7 @@ struct DefaultListPage: PreparedRowStatement {
 
 /// The counts per status of a tenant admin's default view, prepared: $1 the admin.
 struct DefaultListCounts: PreparedRowStatement {
-    static let sql = RequestQueries.defaultView.counts.sql
+    static let sql = RequestQueries.defaultView?.counts.sql ?? ""
     static let bindingDataTypes: [PostgresDataType] = [.uuid]
     var bindings: PostgresBindings
 

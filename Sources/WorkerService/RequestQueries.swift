@@ -51,19 +51,6 @@ struct RequestQueries: Sendable {
         }
     }
 
-    /// Sort keys as bigints, so that one keyset condition serves every sort.
-    static let sortKeys: [String: String] = [
-        "created": "(extract(epoch FROM r.created_at) * 1000000)::bigint",
-        "updated": "(extract(epoch FROM r.updated_at) * 1000000)::bigint",
-        "severity": "ascii(coalesce(r.severity, 'Z'))::bigint",
-        "response_due": "(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint",
-        // Escalated requests (a breach escalates) before all others, each part by due time.
-        "priority": """
-            (CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
-             + (extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint)
-            """,
-    ]
-
     /// A page of the list, with its counts per status.
     func list(_ request: ListRequestsMethod.Request) async throws -> ListRequestsMethod.Response {
         let page = try await page(request) { $0 }
@@ -89,39 +76,9 @@ struct RequestQueries: Sendable {
         _ request: ListRequestsMethod.Request, render: ([ServiceRequestView]) -> Items
     ) async throws -> Page<Items> {
         let context = request.context
-        let descending = request.sort.hasPrefix("-")
-        let sortName = descending ? String(request.sort.dropFirst()) : request.sort
-        // Escalation is internal: only the support queues sort by it.
-        let supportList = if case .support = request.scope { true } else { false }
-        guard let sortKey = Self.sortKeys[sortName], sortName != "priority" || supportList else {
-            throw WorkerProblems.invalid(
-                "sort must be one of created, updated, severity, response_due\(supportList ? ", priority" : "") (prefix - for descending)")
-        }
-        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be between 1 and 200") }
-        let cursor = try request.cursor.map { try ListCursor(encoded: $0, sort: request.sort) }
-        let text = try request.text.map { try RequestFieldRules.text($0, "q", max: 500) }
-        let category = try request.category.map { try RequestFieldRules.code($0, "category") }
-        let admin = try context.admin()
-        let statuses = request.statuses ?? RequestStatus.defaultListed
-
-        var readTenants: [UUID] = []
-        var customer: UUID?
-        if let raw = request.customer {
-            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("customer is not a tenant id") }
-            customer = id
-        }
-        switch request.scope {
-        case .tenant: break
-        case .customers(let ids): readTenants = ids.compactMap(UUID.init(uuidString:))
-        case .support:
-            guard context.side == .support else { throw WorkerProblems.notFound }
-        }
-
-        let statements = Self.listStatements(ListShape(
-            request: request, sortKey: sortKey, descending: descending, cursor: cursor, text: text, category: category,
-            admin: admin, statuses: statuses, readTenants: readTenants, customer: customer))
+        let statements = try Self.listStatements(request)
         return try await database.withReadOnlyTenantTransaction(
-            try context.tenant(), supportAudience: context.supportAudience, readTenants: readTenants,
+            try context.tenant(), supportAudience: context.supportAudience, readTenants: statements.readTenants,
             supportScope: request.scope == .support
         ) { connection in
             // The counts are queued right behind the page (PostgresNIO sends the next statement as

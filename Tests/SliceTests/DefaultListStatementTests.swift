@@ -10,50 +10,46 @@ import Testing
 /// The default view of the list (a tenant admin's unresolved requests, newest first) runs as
 /// prepared statements; every other list is sent as built.
 @Suite struct DefaultListStatementTests {
-    static func shape(
+    /// The statements of a list request by a new administrator (the default view unless told).
+    static func statements(
         side: RequestSide = .customer, scope: ListScope = .tenant, severities: [Severity]? = nil, requestedByMe: Bool = false,
-        text: String? = nil, sort: String = "-created", cursor: ListCursor? = nil, limit: Int = ListRequestsMethod.defaultLimit
-    ) -> RequestQueries.ListShape {
-        let admin = UUID()
+        text: String? = nil, sort: String = "-created", cursor: String? = nil, limit: Int = PageSize.standard
+    ) throws -> RequestQueries.ListStatements {
         let context = ActingContext(
-            tenantID: UUID().uuidString, adminID: admin.uuidString, adminName: "Cara", homeTenantID: UUID().uuidString, side: side,
+            tenantID: UUID().uuidString, adminID: UUID().uuidString, adminName: "Cara", homeTenantID: UUID().uuidString, side: side,
             viaRelationshipID: nil, requestID: "req")
-        let request = ListRequestsMethod.Request(
+        return try RequestQueries.listStatements(ListRequestsMethod.Request(
             context: context, statuses: nil, severities: severities, category: nil, requestedByMe: requestedByMe, text: text,
-            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: sort, cursor: nil, limit: limit, scope: scope)
-        let descending = sort.hasPrefix("-")
-        let key = RequestQueries.sortKeys[descending ? String(sort.dropFirst()) : sort] ?? ""
-        return RequestQueries.ListShape(
-            request: request, sortKey: key, descending: descending, cursor: cursor, text: text, category: nil, admin: admin,
-            statuses: RequestStatus.defaultListed, readTenants: scope == .tenant ? [] : [UUID()], customer: nil)
+            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: sort, cursor: cursor, limit: limit, scope: scope))
     }
 
     @Test("any admin's default view is the prepared page and counts; another page size only the counts")
-    func defaultViewIsPrepared() {
-        let statements = RequestQueries.listStatements(Self.shape())
+    func defaultViewIsPrepared() throws {
+        let statements = try Self.statements()
         #expect(statements.page.sql == DefaultListPage.sql)
         #expect(statements.counts.sql == DefaultListCounts.sql)
         // Written into the text, never bound: the default statuses and the page size plus one.
         #expect(DefaultListPage.sql.contains("ANY('{submitted,in_progress,waiting_for_customer}'::text[])"))
         #expect(DefaultListPage.sql.hasSuffix("LIMIT 51"))
-        let larger = RequestQueries.listStatements(Self.shape(limit: 200))
+        let larger = try Self.statements(limit: 200)
         #expect(larger.page.sql != DefaultListPage.sql)
         #expect(larger.counts.sql == DefaultListCounts.sql)
     }
 
     @Test("a filter, another sort, a later page, a partner's or support's list are sent as built")
-    func otherListsAreNot() {
+    func otherListsAreNot() throws {
         let others = [
-            Self.shape(severities: [.a]), Self.shape(requestedByMe: true), Self.shape(text: "autopilot"), Self.shape(sort: "created"),
-            Self.shape(sort: "-updated"), Self.shape(cursor: ListCursor(sort: "-created", key: 1, id: UUID())),
-            Self.shape(scope: .customers([UUID().uuidString])), Self.shape(side: .support, scope: .support),
+            try Self.statements(severities: [.a]), try Self.statements(requestedByMe: true), try Self.statements(text: "autopilot"),
+            try Self.statements(sort: "created"), try Self.statements(sort: "-updated"),
+            try Self.statements(cursor: ListCursor(sort: "-created", key: 1, id: UUID()).encoded),
+            try Self.statements(scope: .customers([UUID().uuidString])), try Self.statements(side: .support, scope: .support),
         ]
-        for shape in others {
-            #expect(RequestQueries.listStatements(shape).page.sql != DefaultListPage.sql)
+        for statements in others {
+            #expect(statements.page.sql != DefaultListPage.sql)
         }
         // Filters change the counts too; a later page or another sort does not.
-        #expect(RequestQueries.listStatements(Self.shape(severities: [.a])).counts.sql != DefaultListCounts.sql)
-        #expect(RequestQueries.listStatements(Self.shape(sort: "-updated")).counts.sql == DefaultListCounts.sql)
+        #expect(try Self.statements(severities: [.a]).counts.sql != DefaultListCounts.sql)
+        #expect(try Self.statements(sort: "-updated").counts.sql == DefaultListCounts.sql)
     }
 
     @Test("read again and again on one connection (generic plans), each tenant's default view shows only its own requests")
@@ -67,20 +63,22 @@ import Testing
             let w = try await PartnerWorld.build(api, environment: environment)
             let mine = try await ServiceRequestFlowTests.submitted(api, w, summary: "Tenant one's request")
             let theirs = try await ServiceRequestFlowTests.submitted(api, w, summary: "Tenant two's request", token: w.ta2Token, tenant: w.c2)
-            let contexts = try await [(w.c1, w.ta1Token), (w.c2, w.ta2Token)].asyncMap { tenant, token in
+            var contexts: [ActingContext] = []
+            for (tenant, token) in [(w.c1, w.ta1Token), (w.c2, w.ta2Token)] {
                 let admin = try await api.send(.get, "/v1/me", token: token).string("admin_id")
-                return ActingContext(
+                contexts.append(ActingContext(
                     tenantID: tenant, adminID: admin, adminName: "Admin", homeTenantID: tenant, side: .customer,
-                    viaRelationshipID: nil, requestID: "req")
+                    viaRelationshipID: nil, requestID: "req"))
             }
+            let readers = contexts
             try await Database.with(app, logger: SliceStack.logger) { database in
                 let queries = RequestQueries(database: database, logger: SliceStack.logger)
                 // PostgreSQL switches a prepared statement to a generic plan after five runs.
                 for round in 0..<8 {
-                    for (context, own, other) in [(contexts[0], mine, theirs), (contexts[1], theirs, mine)] {
+                    for (context, own, other) in [(readers[0], mine, theirs), (readers[1], theirs, mine)] {
                         let page = try await queries.list(.init(
                             context: context, statuses: nil, severities: nil, category: nil, requestedByMe: false, text: nil,
-                            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: 50))
+                            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: PageSize.standard))
                         let ids = page.items.map(\.id)
                         #expect(ids.contains(own), "round \(round)")
                         #expect(!ids.contains(other), "round \(round)")
@@ -94,10 +92,3 @@ import Testing
     }
 }
 
-extension Array where Element: Sendable {
-    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
-    }
-}
