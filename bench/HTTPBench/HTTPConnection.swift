@@ -47,20 +47,10 @@ final class HTTPConnection {
     }
 
     private func readAnswer() throws -> HTTPAnswer {
-        var headerEnd: Int?
-        var scanned = 0
-        while true {
-            if let end = Self.headerEnd(buffer, from: max(0, scanned - 3), to: filled) {
-                headerEnd = end
-                break
-            }
-            scanned = filled
-            try fill()
-        }
-        guard let headerEnd else { throw BenchError("no header end") }
+        let headerEnd = try read(until: Self.blankLine, from: 0) + Self.blankLine.count
         let head = HTTPHead(buffer[0..<headerEnd])
         guard let status = head.status else { throw BenchError("not an HTTP answer") }
-        var body: [UInt8]
+        let body: [UInt8]
         if head.chunked {
             body = try readChunked(from: headerEnd)
         } else {
@@ -76,13 +66,8 @@ final class HTTPConnection {
         var body: [UInt8] = []
         var position = start
         while true {
-            var lineEnd: Int?
-            while lineEnd == nil {
-                lineEnd = Self.lineEnd(buffer, from: position, to: filled)
-                if lineEnd == nil { try fill() }
-            }
-            guard let lineEnd,
-                  let size = Int(String(decoding: buffer[position..<lineEnd], as: UTF8.self)
+            let lineEnd = try read(until: Self.crlf, from: position)
+            guard let size = Int(String(decoding: buffer[position..<lineEnd], as: UTF8.self)
                       .split(separator: ";").first.map(String.init) ?? "", radix: 16) else {
                 throw BenchError("bad chunk size")
             }
@@ -114,24 +99,21 @@ final class HTTPConnection {
         filled = rest
     }
 
-    /// The index just past "\r\n\r\n" within `bytes[from..<to]`.
-    private static func headerEnd(_ bytes: [UInt8], from: Int, to: Int) -> Int? {
-        var index = from
-        while index + 3 < to {
-            if bytes[index] == 13, bytes[index + 1] == 10, bytes[index + 2] == 13, bytes[index + 3] == 10 { return index + 4 }
-            index += 1
-        }
-        return nil
-    }
+    private static let crlf: [UInt8] = [13, 10]
+    private static let blankLine = crlf + crlf
 
-    /// The index of the next "\r\n" within `bytes[from..<to]`.
-    private static func lineEnd(_ bytes: [UInt8], from: Int, to: Int) -> Int? {
-        var index = from
-        while index + 1 < to {
-            if bytes[index] == 13, bytes[index + 1] == 10 { return index }
-            index += 1
+    /// Reads until `pattern` is in the buffer at or after `start`; returns where it begins.
+    private func read(until pattern: [UInt8], from start: Int) throws -> Int {
+        var from = start
+        while true {
+            var index = from
+            while index + pattern.count <= filled {
+                if buffer[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+                index += 1
+            }
+            from = max(start, filled - pattern.count + 1)
+            try fill()
         }
-        return nil
     }
 }
 
