@@ -59,8 +59,8 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await Self.unwrapping {
             try await transaction { connection in
-                try await connection.query(
-                    "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
+                try await connection.execute(
+                    TenantBinding(tenantID, supportAudience: false, readTenants: [], supportScope: false), logger: logger)
                 return try await body(connection)
             }
         }
@@ -109,8 +109,8 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await Self.unwrapping {
             try await transaction { connection in
-                try await connection.query(
-                    Self.binding(tenantID, supportAudience: supportAudience, readTenants: readTenants, supportScope: supportScope),
+                try await connection.execute(
+                    TenantBinding(tenantID, supportAudience: supportAudience, readTenants: readTenants, supportScope: supportScope),
                     logger: logger)
                 return try await body(connection)
             }
@@ -128,12 +128,12 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let logger = self.logger
-        let binding = Self.binding(tenantID, supportAudience: supportAudience, readTenants: readTenants, supportScope: supportScope)
+        let binding = TenantBinding(tenantID, supportAudience: supportAudience, readTenants: readTenants, supportScope: supportScope)
         return try await onEventLoop { connection in
             try await connection.query("BEGIN READ ONLY", logger: logger)
             let result: Result
             do {
-                try await connection.query(binding, logger: logger)
+                try await connection.execute(binding, logger: logger)
                 result = try await body(connection)
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -144,19 +144,6 @@ public struct Database: Sendable {
             }
             return result
         }
-    }
-
-    /// The statement that binds a transaction to `tenantID` (see `withTenantTransaction`).
-    static func binding(_ tenantID: UUID, supportAudience: Bool, readTenants: [UUID], supportScope: Bool) -> PostgresQuery {
-        let audience = supportAudience ? "support" : "customer"
-        let listed = readTenants.map { $0.uuidString.lowercased() }.joined(separator: ",")
-        let scope = supportScope ? "all" : ""
-        return """
-            SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true),
-                   set_config('tenantdesk.audience', \(audience), true),
-                   set_config('tenantdesk.read_tenant_ids', \(listed), true),
-                   set_config('tenantdesk.support_scope', \(scope), true)
-            """
     }
 
     /// Binds `tenantID` for the rest of the current transaction (a transaction that records a

@@ -55,4 +55,40 @@ struct TransactionTests {
             #expect(names == ["N", "renamed"])
         }
     }
+
+    @Test("the tenant binding is prepared once per connection and binds each transaction to its own tenant and audience")
+    func preparedBinding() async throws {
+        let (owner, a, b) = try await RowLevelSecurityTests.twoTenants()
+        var app = try TestDatabase.app().with(database: owner.database)
+        app.maximumConnections = 1  // one connection: the binding is prepared on it once
+        try await Database.with(app, logger: TestDatabase.logger) { database in
+            let settings = """
+                SELECT current_setting('tenantdesk.tenant_id'), current_setting('tenantdesk.audience'),
+                       current_setting('tenantdesk.read_tenant_ids'), current_setting('tenantdesk.support_scope')
+                """
+            for round in 0..<8 {  // past the fifth run, where PostgreSQL may switch to a generic plan
+                let (tenant, readTenants) = round.isMultiple(of: 2) ? (a, [b]) : (b, [])
+                let bound = try await database.withReadOnlyTenantTransaction(
+                    tenant, supportAudience: round.isMultiple(of: 2), readTenants: readTenants, supportScope: round == 3
+                ) { connection in
+                    try await connection.query(PostgresQuery(unsafeSQL: settings), logger: database.logger).collect()
+                        .map { try $0.decode((String, String, String, String).self) }
+                }
+                #expect(bound.first?.0 == tenant.uuidString.lowercased())
+                #expect(bound.first?.1 == (round.isMultiple(of: 2) ? "support" : "customer"))
+                #expect(bound.first?.2 == readTenants.map { $0.uuidString.lowercased() }.joined(separator: ","))
+                #expect(bound.first?.3 == (round == 3 ? "all" : ""))
+                let emails = try await database.withTenantTransaction(tenant) { connection in
+                    try await connection.query("SELECT email FROM admins", logger: database.logger).collect()
+                        .map { try $0.decode(String.self) }
+                }
+                #expect(emails == [tenant == a ? "a@example.com" : "b@example.com"])
+            }
+            let prepared = try await database.client.query("""
+                SELECT count(*)::int FROM pg_prepared_statements
+                WHERE NOT from_sql AND statement LIKE '%set_config(''tenantdesk.support_scope'', $4, true)%'
+                """).collect().first?.decode(Int.self)
+            #expect(prepared == 1)
+        }
+    }
 }
