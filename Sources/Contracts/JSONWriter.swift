@@ -15,8 +15,18 @@ struct JSONWriter {
     mutating func beginArray() { openValue(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// Starts a member of the current object.
-    mutating func key(_ name: String) {
+    /// Starts a member of the current object. Member names written in the code are plain ASCII
+    /// and go out as they are, without looking for characters to escape.
+    mutating func key(_ name: StaticString) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        needsComma = false
+    }
+
+    /// Starts a member whose name is data (escaped as any string).
+    mutating func key(data name: String) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -35,7 +45,14 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func date(_ value: Date) { string(InternetDate.format(value)) }
+    /// An RFC 3339 date: digits and separators only, so nothing to escape.
+    mutating func date(_ value: Date) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: InternetDate.format(value).utf8)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
 
     /// A whole JSON value written by another writer.
     mutating func raw(_ value: [UInt8]) {
@@ -45,19 +62,19 @@ struct JSONWriter {
     }
 
     // Members left out when absent, as the API leaves out what it does not know.
-    mutating func string(_ name: String, _ value: String?) {
+    mutating func string(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
         string(value)
     }
 
-    mutating func int(_ name: String, _ value: Int?) {
+    mutating func int(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
         key(name)
         int(value)
     }
 
-    mutating func date(_ name: String, _ value: Date?) {
+    mutating func date(_ name: StaticString, _ value: Date?) {
         guard let value else { return }
         key(name)
         date(value)

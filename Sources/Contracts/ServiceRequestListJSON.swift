@@ -28,7 +28,8 @@ public enum ServiceRequestListJSON {
         json.key("counts")
         json.beginObject()
         for status in counts.keys.sorted() {
-            json.int(status, counts[status])
+            json.key(data: status)
+            json.int(counts[status, default: 0])
         }
         json.endObject()
         json.key("items")

@@ -59,7 +59,7 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await Self.unwrapping {
             try await transaction { connection in
-                try await connection.execute(
+                _ = try await connection.execute(
                     TenantBinding(tenantID, supportAudience: false, readTenants: [], supportScope: false), logger: logger)
                 return try await body(connection)
             }
@@ -109,7 +109,7 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await Self.unwrapping {
             try await transaction { connection in
-                try await connection.execute(
+                _ = try await connection.execute(
                     TenantBinding(tenantID, supportAudience: supportAudience, readTenants: readTenants, supportScope: supportScope),
                     logger: logger)
                 return try await body(connection)
@@ -133,7 +133,7 @@ public struct Database: Sendable {
             try await connection.query("BEGIN READ ONLY", logger: logger)
             let result: Result
             do {
-                try await connection.execute(binding, logger: logger)
+                _ = try await connection.execute(binding, logger: logger)
                 result = try await body(connection)
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -78,7 +78,8 @@ struct RequestRecord: Sendable {
         let contactZone: String? = try cells.next("contact_time_zone")
         let contactCountry: String? = try cells.next("contact_country")
         var contact: ContactDetails?
-        if [contactName, contactEmail, contactPhone, contactMethod, contactZone, contactCountry].contains(where: { $0 != nil }) {
+        if contactName != nil || contactEmail != nil || contactPhone != nil || contactMethod != nil || contactZone != nil
+            || contactCountry != nil {
             contact = ContactDetails(
                 name: contactName, email: contactEmail, phone: contactPhone, preferredMethod: contactMethod,
                 timeZone: contactZone, country: contactCountry)
