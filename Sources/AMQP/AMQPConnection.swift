@@ -191,6 +191,7 @@ public final class AMQPConnection: Service, Sendable {
         var properties = properties
         properties.correlationID = request.properties.correlationID
         properties.persistent = false
+        if loop.replyDirectly(routingKey: replyTo, body: body, properties: properties) { return }
         loop.submit(.reply(routingKey: replyTo, body: body, properties: properties))
     }
 

@@ -1,10 +1,12 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Serves RPC requests from a queue: each request goes to `handler`, whose answer is sent to
 /// the request's reply-to address with the same correlation id, then the request is
 /// acknowledged. At most `prefetch` requests are handled at once. An `inline` handler, when
 /// given, sees each request first, on the connection thread; what it answers goes back at once.
+/// A handler may also answer before it returns (`replyNow`).
 public struct AMQPRPCServer: Service {
     /// What a handler returns: the reply body, its message type and its content type.
     public struct Reply: Sendable {
@@ -40,6 +42,18 @@ public struct AMQPRPCServer: Service {
         self.handler = handler
     }
 
+    /// The reply of the request the current task handles.
+    @TaskLocal static var currentReply: ReplySlot?
+
+    /// Sends `reply` now as the answer of the request the current task is handling, from the
+    /// thread the task runs on (a handler that reads can answer from the database connection's
+    /// event loop, before its transaction ends); what the handler returns later is then not
+    /// sent. Returns false, doing nothing, outside a handler or when the request was answered.
+    @discardableResult
+    public static func replyNow(_ reply: Reply) -> Bool {
+        currentReply?.send(reply) ?? false
+    }
+
     static func properties(of reply: Reply) -> AMQPProperties {
         AMQPProperties(contentType: reply.contentType, type: reply.type, persistent: false)
     }
@@ -67,9 +81,11 @@ public struct AMQPRPCServer: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await delivery in consumer {
                     group.addTask {
-                        let reply = await handler(delivery.message)
-                        if Task.isCancelled { return }  // Unsettled: requeued when the channel closes.
-                        connection.reply(to: delivery.message, body: reply.body, properties: Self.properties(of: reply))
+                        let slot = ReplySlot(connection: connection, request: delivery.message)
+                        let reply = await Self.$currentReply.withValue(slot) { await handler(delivery.message) }
+                        // Unsettled: requeued when the channel closes (unless it was answered already).
+                        if Task.isCancelled && !slot.sent { return }
+                        slot.send(reply)
                         delivery.ack()
                     }
                 }
@@ -78,5 +94,32 @@ public struct AMQPRPCServer: Service {
         // Graceful shutdown cancels the consumer, which ends the loop; requests already taken
         // are answered before the group returns, or cancelled after the grace period.
         try await runWithShutdownGrace(Self.shutdownGrace, stop: { consumer.cancel() }, work)
+    }
+}
+
+/// The answer of one request, sent at most once: early by its handler
+/// (`AMQPRPCServer.replyNow`) or by the server when the handler returns.
+final class ReplySlot: Sendable {
+    private let connection: AMQPConnection
+    private let request: AMQPMessage
+    private let state = Mutex(false)
+
+    init(connection: AMQPConnection, request: AMQPMessage) {
+        self.connection = connection
+        self.request = request
+    }
+
+    /// Whether the answer has gone out.
+    var sent: Bool { state.withLock { $0 } }
+
+    /// Sends `reply` unless an answer went out before; returns whether this one did.
+    @discardableResult
+    func send(_ reply: AMQPRPCServer.Reply) -> Bool {
+        let first = state.withLock { sent in
+            defer { sent = true }
+            return !sent
+        }
+        if first { connection.reply(to: request, body: reply.body, properties: AMQPRPCServer.properties(of: reply)) }
+        return first
     }
 }

@@ -113,6 +113,25 @@ final class ConnectionLoop: @unchecked Sendable {
         return true
     }
 
+    /// Publishes an RPC reply from the calling thread while the connection thread waits in
+    /// `poll()`, as `callDirectly` sends a request: a handler that finishes on another thread
+    /// (a database connection's event loop) answers without waking the connection thread first.
+    /// Returns false, having done nothing, when the caller must `submit` the reply instead.
+    func replyDirectly(routingKey: String, body: [UInt8], properties: AMQPProperties) -> Bool {
+        guard loopThread.load(ordering: .relaxed) != ThreadID.current, sessionLock.tryLock() else { return false }
+        defer { sessionLock.unlock() }
+        guard !stopping, let session, waitingUntil != nil else { return false }
+        do throws(AMQPError) {
+            try session.publish(
+                channel: ChannelNumber.rpc, exchange: "", routingKey: routingKey, body: body,
+                properties: properties, mandatory: false)
+        } catch {
+            return false
+        }
+        if session.hasBufferedInput { crabbitmq_wake_signal(wakeFD) }
+        return true
+    }
+
     /// Waits until the thread has exited.
     func waitUntilFinished() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

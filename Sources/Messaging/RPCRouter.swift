@@ -53,6 +53,13 @@ public struct RPCRouter: Sendable {
         }
     }
 
+    /// Answers the request being handled with `json` now, as `onRaw` answers with what its
+    /// handler returns (see `AMQPRPCServer.replyNow`): a read can answer from its database
+    /// connection's thread before its transaction ends. The handler then returns the same bytes.
+    public static func answerNow<Method: RawJSONMethod>(_ method: Method.Type, with json: [UInt8]) {
+        AMQPRPCServer.replyNow(AMQPRPCServer.Reply(body: json, type: Method.name, contentType: RPCContentType.result))
+    }
+
     /// The problem a handler's error is answered with.
     private static func problem(for error: any Error, method name: String, logger: Logger) -> RPCProblem {
         switch error {

@@ -53,15 +53,22 @@ struct RequestQueries: Sendable {
 
     /// A page of the list, with its counts per status.
     func list(_ request: ListRequestsMethod.Request) async throws -> ListRequestsMethod.Response {
-        let page = try await page(request) { $0 }
-        return .init(items: page.items, nextCursor: page.nextCursor, counts: page.counts)
+        try await page(request, render: { $0 }) { page in
+            .init(items: page.items, nextCursor: page.nextCursor, counts: page.counts)
+        }
     }
 
     /// The same page as the API's JSON (`ServiceRequestList`); its items are written while
-    /// PostgreSQL is still counting.
-    func listJSON(_ request: ListRequestsMethod.Request) async throws -> [UInt8] {
-        let page = try await page(request) { ServiceRequestListJSON.items($0) }
-        return ServiceRequestListJSON.bytes(itemsJSON: page.items, nextCursor: page.nextCursor, counts: page.counts)
+    /// PostgreSQL is still counting. `answer` gets the page as soon as it is complete, on the
+    /// database connection's thread, before the read's COMMIT is sent.
+    func listJSON(
+        _ request: ListRequestsMethod.Request, answer: @escaping @Sendable ([UInt8]) -> Void = { _ in }
+    ) async throws -> [UInt8] {
+        try await page(request, render: { ServiceRequestListJSON.items($0) }) { page in
+            let json = ServiceRequestListJSON.bytes(itemsJSON: page.items, nextCursor: page.nextCursor, counts: page.counts)
+            answer(json)
+            return json
+        }
     }
 
     struct Page<Items: Sendable>: Sendable {
@@ -71,10 +78,11 @@ struct RequestQueries: Sendable {
     }
 
     /// Reads a page, hands its requests to `render` while the counts per status are being
-    /// computed, and returns what `render` made of them with the counts.
-    private func page<Items: Sendable>(
-        _ request: ListRequestsMethod.Request, render: ([ServiceRequestView]) -> Items
-    ) async throws -> Page<Items> {
+    /// computed, and returns what `finish` makes of what `render` made of them with the counts
+    /// (`finish` runs inside the read, on the connection's event loop).
+    private func page<Items: Sendable, Output: Sendable>(
+        _ request: ListRequestsMethod.Request, render: ([ServiceRequestView]) -> Items, finish: (Page<Items>) -> Output
+    ) async throws -> Output {
         let context = request.context
         let statements = try Self.listStatements(request)
         return try await database.withReadOnlyTenantTransaction(
@@ -106,7 +114,7 @@ struct RequestQueries: Sendable {
                 let (status, count) = try row.decode((String, Int).self)
                 counts[status] = count
             }
-            return Page(items: rendered, nextCursor: hasMore ? last?.encoded : nil, counts: counts)
+            return finish(Page(items: rendered, nextCursor: hasMore ? last?.encoded : nil, counts: counts))
         }
     }
 }

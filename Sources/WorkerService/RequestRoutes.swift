@@ -60,7 +60,11 @@ struct RequestRoutes: Sendable {
         router.on(GetRequestMethod.self) { request in try await clientData { try await queries.get(request) } }
         router.on(ListRequestsMethod.self) { request in try await clientData { try await queries.list(request) } }
         router.on(ListRequestPageMethod.self) { request in try await clientData { .init(json: Data(try await queries.listJSON(request))) } }
-        router.onRaw(ListRequestPageRawMethod.self) { request in try await clientData { try await queries.listJSON(request) } }
+        router.onRaw(ListRequestPageRawMethod.self) { request in
+            try await clientData {
+                try await queries.listJSON(request) { RPCRouter.answerNow(ListRequestPageRawMethod.self, with: $0) }
+            }
+        }
         router.on(AddMessageMethod.self) { request in try await clientData { try await thread.addMessage(request) } }
         router.on(TransitionRequestMethod.self) { request in try await clientData { try await thread.transition(request) } }
         router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }

@@ -1,4 +1,5 @@
 import AMQP
+import Synchronization
 import Testing
 
 @Suite("AMQP RPC over direct reply-to", .serialized, .timeLimit(.minutes(2)))
@@ -72,6 +73,62 @@ struct RPCTests {
             #expect(answers[index] == (index % 2 == 0 ? "inline:fast\(index)" : "async:slow\(index)"))
         }
         // Unacknowledged requests would return to the queue when the server's connection closes.
+        serving.cancel()
+        _ = try? await serving.value
+        await server.close()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await client.messageCount(queue: queue) == 0)
+    }
+
+    @Test("a handler that answers early from another thread is answered once, with its early reply, before it returns")
+    func earlyReply() async throws {
+        let queue = TestBroker.uniqueName("test.rpc-early")
+        let replies = TestBroker.uniqueName("test.rpc-early-replies")
+        let server = try await TestBroker.connect(name: "rpc-early-server", topology: AMQPTopology(queues: [
+            .init(name: queue, durable: false),
+        ]))
+        let client = try await TestBroker.connect(name: "rpc-early-client", topology: AMQPTopology(queues: [
+            .init(name: replies, durable: false),
+        ]))
+        #expect(!AMQPRPCServer.replyNow(AMQPRPCServer.Reply(body: [])), "outside a handler there is nothing to answer")
+        let returned = Mutex(0)
+        let serving = Task {
+            try await AMQPRPCServer(connection: server, queue: queue, prefetch: 4, logger: TestBroker.logger) { request in
+                // Off the connection thread, as a read answers from its database connection's event loop.
+                await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    #expect(AMQPRPCServer.replyNow(AMQPRPCServer.Reply(body: [UInt8](text: "early:" + request.body.text))))
+                    #expect(!AMQPRPCServer.replyNow(AMQPRPCServer.Reply(body: [UInt8](text: "again"))))
+                }
+                try? await Task.sleep(for: .milliseconds(400))
+                returned.withLock { $0 += 1 }
+                return AMQPRPCServer.Reply(body: [UInt8](text: "late"))
+            }.run()
+        }
+        defer { Task { _ = try? await client.deleteQueue(queue); _ = try? await client.deleteQueue(replies); await client.close() } }
+
+        // The direct reply-to answer arrives while the handler still waits.
+        let clock = ContinuousClock()
+        let start = clock.now
+        let answer = try await client.call(queue: queue, body: [UInt8](text: "direct"), timeout: .seconds(5))
+        #expect(answer.body.text == "early:direct")
+        #expect(clock.now - start < .milliseconds(400))
+
+        // Replies to a queue of its own: exactly one each, the early one, and every request acknowledged.
+        for index in 0..<10 {
+            try await client.publish(
+                [UInt8](text: "q\(index)"), exchange: "", routingKey: queue,
+                properties: AMQPProperties(correlationID: "c\(index)", replyTo: replies, persistent: false))
+        }
+        while returned.withLock({ $0 }) < 11 { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(300))  // time for any second reply to arrive
+        #expect(try await client.messageCount(queue: replies) == 10)
+        var bodies: [String: String] = [:]
+        for try await delivery in client.consume(queue: replies, prefetch: 10) {
+            bodies[delivery.message.properties.correlationID ?? "?"] = delivery.message.body.text
+            delivery.ack()
+            if bodies.count == 10 { break }
+        }
+        for index in 0..<10 { #expect(bodies["c\(index)"] == "early:q\(index)") }
         serving.cancel()
         _ = try? await serving.value
         await server.close()
