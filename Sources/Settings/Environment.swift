@@ -53,12 +53,17 @@ public struct Environment: Sendable {
         return configuration
     }
 
-    /// A PostgreSQL URL such as `TD_DATABASE_URL`.
+    /// A PostgreSQL URL such as `TD_DATABASE_URL`, with the pool's `TD_DATABASE_MIN_CONNECTIONS`
+    /// (connections kept open when idle, default 0) and `TD_DATABASE_KEEPALIVE_SECONDS` (how
+    /// often an idle connection is checked, default 30, 0 for never).
     public func database(_ key: String, default fallback: String, maximumConnections: Int = 20) throws(ConfigurationError) -> DatabaseConfiguration {
         let url = string(key, default: fallback)
-        guard let configuration = DatabaseConfiguration(url: url, maximumConnections: maximumConnections) else {
+        guard var configuration = DatabaseConfiguration(url: url, maximumConnections: maximumConnections) else {
             throw ConfigurationError(key: key, problem: "must look like postgres://user:password@host:port/database")
         }
+        configuration.minimumConnections = try int("TD_DATABASE_MIN_CONNECTIONS", default: 0, in: 0...40)
+        let keepAlive = try int("TD_DATABASE_KEEPALIVE_SECONDS", default: 30, in: 0...3600)
+        configuration.keepAlive = keepAlive == 0 ? nil : .seconds(keepAlive)
         return configuration
     }
 }

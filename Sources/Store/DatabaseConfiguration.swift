@@ -14,6 +14,14 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public var tlsMode: TLSMode
     /// Connections kept in the pool at most.
     public var maximumConnections: Int
+    /// Connections kept open even when idle (at most `maximumConnections`); the others close
+    /// after a minute idle.
+    public var minimumConnections = 0
+    /// How often an idle connection runs `SELECT 1`, so that a connection dropped silently (by a
+    /// firewall or NAT between the service and PostgreSQL) is found before a request needs it;
+    /// nil for never. PostgresNIO schedules (and cancels) a timer for it each time a connection
+    /// goes back to the pool.
+    public var keepAlive: Duration? = .seconds(30)
 
     public enum TLSMode: String, Sendable { case disable, prefer, require }
 
@@ -62,6 +70,8 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectionIdleTimeout = .seconds(60)
+        configuration.options.minimumConnections = min(minimumConnections, maximumConnections)
+        configuration.options.keepAliveBehavior = keepAlive.map { .init(frequency: $0) }
         return configuration
     }
 }
