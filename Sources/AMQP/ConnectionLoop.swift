@@ -99,36 +99,43 @@ final class ConnectionLoop: @unchecked Sendable {
     /// connection thread, while the thread works or reconnects, or when the send fails (the
     /// thread then meets the same failure and reconnects).
     func callDirectly(_ request: CallRequest) -> Bool {
+        guard ContinuousClock.now < request.deadline else { return false }
+        return whileLoopWaits { session, waitingUntil throws(AMQPError) in
+            try send(request, on: session)
+            return request.deadline < waitingUntil  // the wait would end after this call's deadline
+        }
+    }
+
+    /// Publishes an RPC reply from the calling thread the same way: a handler that finishes on
+    /// another thread (a database connection's event loop) answers without waking the connection
+    /// thread first. Returns false, having done nothing, when the caller must `submit` it.
+    func replyDirectly(routingKey: String, body: [UInt8], properties: AMQPProperties) -> Bool {
+        whileLoopWaits { session, _ throws(AMQPError) in
+            try session.publish(
+                channel: ChannelNumber.rpc, exchange: "", routingKey: routingKey, body: body,
+                properties: properties, mandatory: false)
+            return false
+        }
+    }
+
+    /// Runs `send` with the session on the calling thread when the connection thread is asleep in
+    /// `poll()` and connected (it holds the session lock otherwise); `send` says whether the
+    /// thread must wake up early. Returns false when `send` did not run or failed.
+    private func whileLoopWaits(
+        _ send: (RabbitMQSession, _ waitingUntil: ContinuousClock.Instant) throws(AMQPError) -> Bool
+    ) -> Bool {
         guard loopThread.load(ordering: .relaxed) != ThreadID.current, sessionLock.tryLock() else { return false }
         defer { sessionLock.unlock() }
-        guard !stopping, let session, let waitingUntil, ContinuousClock.now < request.deadline else { return false }
+        guard !stopping, let session, let waitingUntil else { return false }
+        let wake: Bool
         do throws(AMQPError) {
-            try send(request, on: session)
+            wake = try send(session, waitingUntil)
         } catch {
             return false
         }
         // rabbitmq-c may have read frames while it wrote (they wait in its buffer, where poll()
-        // does not see them), and the wait may end after this call's deadline.
-        if session.hasBufferedInput || request.deadline < waitingUntil { crabbitmq_wake_signal(wakeFD) }
-        return true
-    }
-
-    /// Publishes an RPC reply from the calling thread while the connection thread waits in
-    /// `poll()`, as `callDirectly` sends a request: a handler that finishes on another thread
-    /// (a database connection's event loop) answers without waking the connection thread first.
-    /// Returns false, having done nothing, when the caller must `submit` the reply instead.
-    func replyDirectly(routingKey: String, body: [UInt8], properties: AMQPProperties) -> Bool {
-        guard loopThread.load(ordering: .relaxed) != ThreadID.current, sessionLock.tryLock() else { return false }
-        defer { sessionLock.unlock() }
-        guard !stopping, let session, waitingUntil != nil else { return false }
-        do throws(AMQPError) {
-            try session.publish(
-                channel: ChannelNumber.rpc, exchange: "", routingKey: routingKey, body: body,
-                properties: properties, mandatory: false)
-        } catch {
-            return false
-        }
-        if session.hasBufferedInput { crabbitmq_wake_signal(wakeFD) }
+        // does not see them).
+        if session.hasBufferedInput || wake { crabbitmq_wake_signal(wakeFD) }
         return true
     }
 

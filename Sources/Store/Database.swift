@@ -153,13 +153,12 @@ public struct Database: Sendable {
             "SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true)", logger: logger)
     }
 
-    /// Binds `tenantID` with the support audience for the rest of the current transaction: the
-    /// workers' consumers and monitors act on one customer's request at a time this way.
+    /// Binds `tenantID` with the support audience for the rest of the current transaction (with
+    /// the prepared `TenantBinding`): the workers' consumers and monitors act on one customer's
+    /// request at a time this way.
     public func bindForSupport(_ tenantID: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("""
-            SELECT set_config('tenantdesk.tenant_id', \(tenantID.uuidString.lowercased()), true),
-                   set_config('tenantdesk.audience', 'support', true)
-            """, logger: logger)
+        _ = try await connection.execute(
+            TenantBinding(tenantID, supportAudience: true, readTenants: [], supportScope: false), logger: logger)
     }
 
     /// Runs `body` in a transaction that sees every tenant row (`tenantdesk.platform`): only for

@@ -4,7 +4,8 @@ import PostgresNIO
 /// parameters as they are added. Values are always bound, never spliced into the text.
 struct QueryBuilder {
     private(set) var sql = ""
-    private var binds = PostgresBindings()
+    /// The values bound so far, in order.
+    private(set) var binds = PostgresBindings()
 
     init(_ sql: String = "") {
         self.sql = sql
@@ -22,7 +23,4 @@ struct QueryBuilder {
     }
 
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
-
-    /// The values bound so far, in order.
-    var bindings: PostgresBindings { binds }
 }

@@ -135,9 +135,9 @@ extension RequestQueries {
     static func rows(of statement: QueryBuilder, on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
         switch statement.sql {
         case DefaultListPage.sql:
-            try await collect(connection.execute(DefaultListPage(bindings: statement.bindings), logger: logger))
+            try await collect(connection.execute(DefaultListPage(bindings: statement.binds), logger: logger))
         case DefaultListCounts.sql:
-            try await collect(connection.execute(DefaultListCounts(bindings: statement.bindings), logger: logger))
+            try await collect(connection.execute(DefaultListCounts(bindings: statement.binds), logger: logger))
         default:
             try await collect(connection.query(statement.query, logger: logger))
         }

@@ -62,7 +62,7 @@ struct RequestQueries: Sendable {
     /// PostgreSQL is still counting. `answer` gets the page as soon as it is complete, on the
     /// database connection's thread, before the read's COMMIT is sent.
     func listJSON(
-        _ request: ListRequestsMethod.Request, answer: @escaping @Sendable ([UInt8]) -> Void = { _ in }
+        _ request: ListRequestsMethod.Request, answer: ([UInt8]) -> Void = { _ in }
     ) async throws -> [UInt8] {
         try await page(request, render: { ServiceRequestListJSON.items($0) }) { page in
             let json = ServiceRequestListJSON.bytes(itemsJSON: page.items, nextCursor: page.nextCursor, counts: page.counts)

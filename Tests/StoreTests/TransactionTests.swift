@@ -84,6 +84,15 @@ struct TransactionTests {
                 }
                 #expect(emails == [tenant == a ? "a@example.com" : "b@example.com"])
             }
+            // The workers' support binding is the same prepared statement.
+            let support = try await database.withTransaction { connection in
+                try await database.bindForSupport(b, on: connection)
+                return try await connection.query(PostgresQuery(unsafeSQL: settings), logger: database.logger).collect()
+                    .map { try $0.decode((String, String, String, String).self) }
+            }
+            #expect(support.first?.0 == b.uuidString.lowercased())
+            #expect(support.first?.1 == "support")
+            #expect(support.first?.2 == "" && support.first?.3 == "")
             let prepared = try await database.client.query("""
                 SELECT count(*)::int FROM pg_prepared_statements
                 WHERE NOT from_sql AND statement LIKE '%set_config(''tenantdesk.support_scope'', $4, true)%'
