@@ -103,11 +103,17 @@ public enum RequestLifecycle {
 
     /// The sides that may perform `transition`.
     public static func performers(of transition: RequestTransition) -> Set<RequestSide> {
-        switch transition {
-        case .submit, .withdraw, .reopen, .discard: return [.customer]
-        case .start, .askForInformation, .resolve: return [.support]
-        case .customerReply: return [.customer, .system]
-        case .close: return [.customer, .support, .system]
+        Set(RequestSide.allCases.filter { performs($0, transition) })
+    }
+
+    /// Whether `side` is one of the performers of `transition` (without building the set).
+    private static func performs(_ side: RequestSide, _ transition: RequestTransition) -> Bool {
+        switch (transition, side) {
+        case (.submit, .customer), (.withdraw, .customer), (.reopen, .customer), (.discard, .customer): return true
+        case (.start, .support), (.askForInformation, .support), (.resolve, .support): return true
+        case (.customerReply, .customer), (.customerReply, .system): return true
+        case (.close, _): return true
+        default: return false
         }
     }
 
@@ -118,14 +124,15 @@ public enum RequestLifecycle {
         switch check(transition, from: status, by: side, resolvedAt: resolvedAt, now: now) {
         case .success(let next):
             return .success(next)
-        case .failure(let reason):
+        case .failure(let refusal):
             return .failure(TransitionRefusal(
-                from: status, transition: transition, reason: reason.text,
+                from: status, transition: transition, reason: reason(refusal, transition: transition, from: status, by: side),
                 allowed: allowed(from: status, by: side, resolvedAt: resolvedAt, now: now)))
         }
     }
 
     /// The transitions `side` may perform on a request in `status` at `now`, in declaration order.
+    /// (Every row of a list carries them: no refusal text is built here.)
     public static func allowed(from status: RequestStatus, by side: RequestSide, resolvedAt: Date?,
                                now: Date) -> [RequestTransition] {
         RequestTransition.allCases.filter {
@@ -134,31 +141,41 @@ public enum RequestLifecycle {
         }
     }
 
-    private struct Reason: Error {
-        var text: String
+    /// Why a transition is refused; its text is written only for an answer (`reason`).
+    private enum Refusal: Error {
+        case notFromStatus
+        case notBySide
+        case resolutionUnknown
+        case reopenWindowPassed(end: Date)
     }
 
     private static func check(_ transition: RequestTransition, from status: RequestStatus, by side: RequestSide,
-                              resolvedAt: Date?, now: Date) -> Result<RequestStatus, Reason> {
-        guard let next = destination(of: transition, from: status) else {
-            return .failure(Reason(text: "cannot \(verb(transition)) \(phrase(status))"))
-        }
-        let performers = performers(of: transition)
-        guard performers.contains(side) else {
-            let names = RequestSide.allCases.filter(performers.contains).map(name)
-            let who = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "") : names.joined()
-            return .failure(Reason(text: "\(transition.rawValue) is done by \(who), not by \(name(side))"))
-        }
+                              resolvedAt: Date?, now: Date) -> Result<RequestStatus, Refusal> {
+        guard let next = destination(of: transition, from: status) else { return .failure(.notFromStatus) }
+        guard performs(side, transition) else { return .failure(.notBySide) }
         if transition == .reopen {
-            guard let resolvedAt else {
-                return .failure(Reason(text: "the time of resolution is unknown, so the reopen window cannot be checked"))
-            }
+            guard let resolvedAt else { return .failure(.resolutionUnknown) }
             let end = resolvedAt.addingTimeInterval(reopenWindow)
-            guard now < end else {
-                return .failure(Reason(text: "the 14-day reopen window passed at \(end.formatted(.iso8601)); open a new request"))
-            }
+            guard now < end else { return .failure(.reopenWindowPassed(end: end)) }
         }
         return .success(next)
+    }
+
+    private static func reason(
+        _ refusal: Refusal, transition: RequestTransition, from status: RequestStatus, by side: RequestSide
+    ) -> String {
+        switch refusal {
+        case .notFromStatus:
+            return "cannot \(verb(transition)) \(phrase(status))"
+        case .notBySide:
+            let names = RequestSide.allCases.filter { performs($0, transition) }.map(name)
+            let who = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "") : names.joined()
+            return "\(transition.rawValue) is done by \(who), not by \(name(side))"
+        case .resolutionUnknown:
+            return "the time of resolution is unknown, so the reopen window cannot be checked"
+        case .reopenWindowPassed(let end):
+            return "the 14-day reopen window passed at \(end.formatted(.iso8601)); open a new request"
+        }
     }
 
     private static func verb(_ transition: RequestTransition) -> String {

@@ -86,6 +86,20 @@ struct RequestLifecycleTests {
         }
     }
 
+    @Test("the performers of each transition are the sides the table lets perform it somewhere")
+    func performers() {
+        for transition in RequestTransition.allCases {
+            let sides = Set(RequestSide.allCases.filter { side in
+                RequestStatus.allCases.contains { Self.table[$0]?[side]?[transition] != nil }
+            })
+            #expect(RequestLifecycle.performers(of: transition) == sides, "\(transition)")
+        }
+        let unknown = RequestLifecycle.apply(.reopen, to: .resolved, by: .customer, resolvedAt: nil, now: now)
+        #expect(unknown == .failure(TransitionRefusal(
+            from: .resolved, transition: .reopen,
+            reason: "the time of resolution is unknown, so the reopen window cannot be checked", allowed: [.close])))
+    }
+
     @Test("reopen: allowed until 14 days after resolution, refused after")
     func reopenWindow() {
         #expect(RequestLifecycle.reopenWindow == 14 * 86_400)
