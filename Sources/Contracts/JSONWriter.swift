@@ -45,6 +45,12 @@ struct JSONWriter {
         needsComma = true
     }
 
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        needsComma = true
+    }
+
     /// An RFC 3339 date: digits and separators only, so nothing to escape.
     mutating func date(_ value: Date) {
         separate()

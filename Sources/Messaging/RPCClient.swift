@@ -40,7 +40,7 @@ public struct RPCClient: Sendable {
     ) async throws(RPCProblem) -> AMQPMessage {
         let body: [UInt8]
         do {
-            body = try JSONCodec.encode(request)
+            body = try (request as? any WritesOwnJSON)?.json ?? JSONCodec.encode(request)
         } catch {
             throw RPCProblem(status: 500, type: ProblemType.internalError, title: "Request could not be encoded")
         }
