@@ -9,6 +9,54 @@ public protocol WritesOwnJSON: Encodable {
     var json: [UInt8] { get }
 }
 
+/// A request body that reads itself from JSON (`JSONScanner`); `JSONCodec.decode` tries this
+/// first and reads with `JSONDecoder` when it throws.
+public protocol ReadsOwnJSON: Decodable {
+    init(json: [UInt8]) throws
+}
+
+extension ListRequestsMethod.Request: ReadsOwnJSON {
+    public init(json bytes: [UInt8]) throws {
+        var scanner = JSONScanner(bytes)
+        var context: ActingContext?
+        var requestedByMe: Bool?
+        var sort: String?
+        var limit: Int?
+        var scope: ListScope?
+        var statuses: [RequestStatus]?, severities: [Severity]?
+        var category: String?, text: String?, cursor: String?, customer: String?, queue: String?, assignee: String?
+        var createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?
+        try scanner.object { scanner, name in
+            switch name {
+            case "context": context = try ActingContext(scanner: &scanner)
+            case "requestedByMe": requestedByMe = try scanner.bool()
+            case "sort": sort = try scanner.string()
+            case "limit": limit = try scanner.int()
+            case "scope": scope = try ListScope(scanner: &scanner)
+            case "statuses": statuses = try scanner.null() ? nil : scanner.values { try $0.enumeration(RequestStatus.self) }
+            case "severities": severities = try scanner.null() ? nil : scanner.values { try $0.enumeration(Severity.self) }
+            case "category": category = try scanner.optionalString()
+            case "text": text = try scanner.optionalString()
+            case "cursor": cursor = try scanner.optionalString()
+            case "customer": customer = try scanner.optionalString()
+            case "queue": queue = try scanner.optionalString()
+            case "assignee": assignee = try scanner.optionalString()
+            case "createdFrom": createdFrom = try scanner.null() ? nil : scanner.date()
+            case "createdTo": createdTo = try scanner.null() ? nil : scanner.date()
+            case "updatedFrom": updatedFrom = try scanner.null() ? nil : scanner.date()
+            case "updatedTo": updatedTo = try scanner.null() ? nil : scanner.date()
+            default: throw JSONScanner.Unexpected()
+            }
+        }
+        try scanner.end()
+        guard let context, let requestedByMe, let sort, let limit, let scope else { throw JSONScanner.Unexpected() }
+        self.init(
+            context: context, statuses: statuses, severities: severities, category: category, requestedByMe: requestedByMe,
+            text: text, createdFrom: createdFrom, createdTo: createdTo, updatedFrom: updatedFrom, updatedTo: updatedTo, sort: sort,
+            cursor: cursor, limit: limit, scope: scope, customer: customer, queue: queue, assignee: assignee)
+    }
+}
+
 extension ListRequestsMethod.Request: WritesOwnJSON {
     public var json: [UInt8] {
         var json = JSONWriter(capacity: 512)
@@ -49,6 +97,28 @@ extension ListRequestsMethod.Request: WritesOwnJSON {
 }
 
 extension ActingContext {
+    init(scanner: inout JSONScanner) throws {
+        var tenantID: String?, adminID: String?, adminName: String?, homeTenantID: String?, requestID: String?
+        var side: RequestSide?
+        var via: String?
+        try scanner.object { scanner, name in
+            switch name {
+            case "tenantID": tenantID = try scanner.string()
+            case "adminID": adminID = try scanner.string()
+            case "adminName": adminName = try scanner.string()
+            case "homeTenantID": homeTenantID = try scanner.string()
+            case "requestID": requestID = try scanner.string()
+            case "side": side = try scanner.enumeration(RequestSide.self)
+            case "viaRelationshipID": via = try scanner.optionalString()
+            default: throw JSONScanner.Unexpected()
+            }
+        }
+        guard let tenantID, let adminID, let adminName, let homeTenantID, let requestID, let side else { throw JSONScanner.Unexpected() }
+        self.init(
+            tenantID: tenantID, adminID: adminID, adminName: adminName, homeTenantID: homeTenantID, side: side,
+            viaRelationshipID: via, requestID: requestID)
+    }
+
     func write(to json: inout JSONWriter) {
         json.beginObject()
         json.string("adminID", adminID)
@@ -63,6 +133,34 @@ extension ActingContext {
 }
 
 extension ListScope {
+    init(scanner: inout JSONScanner) throws {
+        var scope: ListScope?
+        try scanner.object { scanner, name in
+            // Exactly one case.
+            guard scope == nil else { throw JSONScanner.Unexpected() }
+            switch name {
+            case "tenant":
+                try scanner.object { _, _ in throw JSONScanner.Unexpected() }
+                scope = .tenant
+            case "support":
+                try scanner.object { _, _ in throw JSONScanner.Unexpected() }
+                scope = .support
+            case "customers":
+                var tenants: [String]?
+                try scanner.object { scanner, name in
+                    guard name == "_0", tenants == nil else { throw JSONScanner.Unexpected() }
+                    tenants = try scanner.values { try $0.string() }
+                }
+                guard let tenants else { throw JSONScanner.Unexpected() }
+                scope = .customers(tenants)
+            default:
+                throw JSONScanner.Unexpected()
+            }
+        }
+        guard let scope else { throw JSONScanner.Unexpected() }
+        self = scope
+    }
+
     /// As Swift encodes an enum with associated values: the case's name holding its values.
     func write(to json: inout JSONWriter) {
         json.beginObject()

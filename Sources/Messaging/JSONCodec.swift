@@ -1,3 +1,4 @@
+import Contracts
 import Domain
 import Foundation
 
@@ -11,7 +12,10 @@ public enum JSONCodec {
         return Array(try encoder.encode(value))
     }
 
+    /// The value in `bytes`; a type that reads itself (`ReadsOwnJSON`) does, and when it cannot,
+    /// `JSONDecoder` reads it (and reports what is wrong).
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        if let own = type as? any ReadsOwnJSON.Type, let value = try? own.init(json: bytes) as? T { return value }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .internetDate
         return try decoder.decode(type, from: Data(bytes))

@@ -49,4 +49,63 @@ struct ListRequestBodyTests {
         #expect(decoded.cursor == "a/b+c==")
         #expect(try JSONCodec.encode(decoded) == JSONCodec.encode(request))
     }
+
+    static func foundation(_ bytes: [UInt8]) throws -> ListRequestsMethod.Request {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .internetDate
+        return try decoder.decode(ListRequestsMethod.Request.self, from: Data(bytes))
+    }
+
+    @Test("the worker reads the body itself as JSONDecoder reads it: what either side writes, escapes included")
+    func sameRequests() throws {
+        var escaped = Self.requests[1]
+        escaped.text = "\u{08}\u{0C}\u{01} é 😀 a/b"
+        for request in Self.requests + [escaped] {
+            for body in [request.json, try JSONCodec.encode(request)] {
+                let own = try ListRequestsMethod.Request(json: body)
+                #expect(try JSONCodec.encode(own) == JSONCodec.encode(Self.foundation(body)))
+                #expect(try JSONCodec.encode(own) == JSONCodec.encode(request))
+            }
+        }
+        // \u escapes, a surrogate pair, an escaped slash, whitespace between tokens, nulls for absent members.
+        let body = Array("""
+            { "context": {"adminID":"a","adminName":"\\u00e9\\ud83d\\ude00\\/","homeTenantID":"h","requestID":"r","side":"support",
+              "tenantID":"t","viaRelationshipID":null},
+              "limit": 50, "requestedByMe": true, "scope": {"customers": {"_0": ["x", "y"]}}, "sort": "-created",
+              "text": null, "statuses": ["submitted"], "createdFrom": "2026-11-26T10:00:00Z" }
+            """.utf8)
+        let own = try ListRequestsMethod.Request(json: body)
+        #expect(own.context.adminName == "é😀/")
+        #expect(own.scope == .customers(["x", "y"]))
+        #expect(try JSONCodec.encode(own) == JSONCodec.encode(Self.foundation(body)))
+    }
+
+    @Test("a body the worker does not expect goes to JSONDecoder, which accepts or refuses it as before")
+    func fallsBack() throws {
+        let good = String(decoding: Self.requests[0].json, as: UTF8.self)
+        // Whether JSONDecoder accepts each (nil: whatever it decides, the worker must decide the same).
+        let bodies: [(String, Bool?)] = [
+            (good.replacingOccurrences(of: "\"limit\":50", with: "\"limit\":50,\"extra\":[1,{\"a\":null}]"), true),
+            (good.replacingOccurrences(of: "\"limit\":50", with: "\"limit\":50.0"), nil),
+            (good.replacingOccurrences(of: "\"scope\":{\"tenant\":{}}", with: "\"scope\":{\"tenant\":{\"x\":1}}"), true),
+            (good.replacingOccurrences(of: "\"limit\":50,", with: ""), false),
+            (good.replacingOccurrences(of: "\"limit\":50", with: "\"limit\":050"), false),
+            (good.replacingOccurrences(of: "\"side\":\"customer\"", with: "\"side\":\"vendor\""), false),
+            (String(good.dropLast()), false),
+            (good + "x", false),
+        ]
+        for (body, accepted) in bodies {
+            let bytes = Array(body.utf8)
+            #expect(throws: (any Error).self) { try ListRequestsMethod.Request(json: bytes) }
+            let expected = try? JSONCodec.encode(Self.foundation(bytes))
+            let got = try? JSONCodec.encode(JSONCodec.decode(ListRequestsMethod.Request.self, from: bytes))
+            #expect(got == expected, "\(body)")
+            if let accepted { #expect((got != nil) == accepted, "\(body)") }
+        }
+        // Invalid UTF-8 in a string.
+        var bytes = Self.requests[0].json
+        if let index = bytes.firstIndex(of: UInt8(ascii: "C")) { bytes[index] = 0xFF }
+        #expect(throws: (any Error).self) { try ListRequestsMethod.Request(json: bytes) }
+        #expect(throws: (any Error).self) { try JSONCodec.decode(ListRequestsMethod.Request.self, from: bytes) }
+    }
 }
