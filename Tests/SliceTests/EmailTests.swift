@@ -46,12 +46,17 @@ struct EmailTests {
             // Their own messages bring the engineer nothing more.
             #expect(sink.received(to: engineerEmail).count == 1)
 
-            // Recorded as sent.
-            let statuses = try await WorkerTestSupport.owner(environment) { db in
-                try await db.client.query("SELECT status FROM email_messages WHERE to_address = \(requesterEmail)")
-                    .collect().map { try $0.decode(String.self) }
+            // Recorded as sent (the sender records it after the server's answer to the message,
+            // which the sink has received already: wait for that commit).
+            var statuses: [String] = []
+            let sent = try await WorkerTestSupport.eventually(timeout: .seconds(10)) {
+                statuses = try await WorkerTestSupport.owner(environment) { db in
+                    try await db.client.query("SELECT status FROM email_messages WHERE to_address = \(requesterEmail)")
+                        .collect().map { try $0.decode(String.self) }
+                }
+                return statuses == ["sent"]
             }
-            #expect(statuses == ["sent"])
+            #expect(sent, "\(statuses)")
         }
     }
 
