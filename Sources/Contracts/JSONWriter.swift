@@ -74,6 +74,14 @@ struct JSONWriter {
         string(value)
     }
 
+    mutating func strings(_ name: StaticString, _ values: [String]?) {
+        guard let values else { return }
+        key(name)
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
     mutating func int(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
         key(name)

@@ -75,19 +75,9 @@ extension ListRequestsMethod.Request: WritesOwnJSON {
         json.bool(requestedByMe)
         json.key("scope")
         scope.write(to: &json)
-        if let severities {
-            json.key("severities")
-            json.beginArray()
-            for severity in severities { json.string(severity.rawValue) }
-            json.endArray()
-        }
+        json.strings("severities", severities?.map(\.rawValue))
         json.string("sort", sort)
-        if let statuses {
-            json.key("statuses")
-            json.beginArray()
-            for status in statuses { json.string(status.rawValue) }
-            json.endArray()
-        }
+        json.strings("statuses", statuses?.map(\.rawValue))
         json.string("text", text)
         json.date("updatedFrom", updatedFrom)
         json.date("updatedTo", updatedTo)
