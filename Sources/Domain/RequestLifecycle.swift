@@ -168,7 +168,8 @@ public enum RequestLifecycle {
         case .notFromStatus:
             return "cannot \(verb(transition)) \(phrase(status))"
         case .notBySide:
-            let names = RequestSide.allCases.filter { performs($0, transition) }.map(name)
+            let performers = performers(of: transition)
+            let names = RequestSide.allCases.filter(performers.contains).map(name)
             let who = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "") : names.joined()
             return "\(transition.rawValue) is done by \(who), not by \(name(side))"
         case .resolutionUnknown:
