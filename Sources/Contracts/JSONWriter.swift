@@ -55,7 +55,7 @@ struct JSONWriter {
     mutating func date(_ value: Date) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: InternetDate.format(value).utf8)
+        InternetDate.append(value, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }

@@ -9,27 +9,40 @@ import Foundation
 public enum InternetDate {
     /// The timestamp of `date`; years outside 0001–9999 are written by Foundation's formatter.
     public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the timestamp of `date` (as `format` writes it) to `bytes`, without making a
+    /// `String` of it: a page of requests writes hundreds.
+    public static func append(_ date: Date, to bytes: inout [UInt8]) {
         let seconds = date.timeIntervalSince1970.rounded(.down)
-        guard seconds.isFinite, abs(seconds) < 300_000_000_000 else { return date.ISO8601Format() }
+        guard seconds.isFinite, abs(seconds) < 300_000_000_000 else {
+            bytes.append(contentsOf: date.ISO8601Format().utf8)
+            return
+        }
         let total = Int64(seconds)
         let days = floorDivide(total, 86_400)
         let secondOfDay = Int(total - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        guard (1...9999).contains(year) else { return date.ISO8601Format() }
-        var bytes = [UInt8](repeating: 0, count: 20)
-        put(year, 4, at: 0, in: &bytes)
-        bytes[4] = UInt8(ascii: "-")
-        put(month, 2, at: 5, in: &bytes)
-        bytes[7] = UInt8(ascii: "-")
-        put(day, 2, at: 8, in: &bytes)
-        bytes[10] = UInt8(ascii: "T")
-        put(secondOfDay / 3600, 2, at: 11, in: &bytes)
-        bytes[13] = UInt8(ascii: ":")
-        put(secondOfDay / 60 % 60, 2, at: 14, in: &bytes)
-        bytes[16] = UInt8(ascii: ":")
-        put(secondOfDay % 60, 2, at: 17, in: &bytes)
-        bytes[19] = UInt8(ascii: "Z")
-        return String(decoding: bytes, as: UTF8.self)
+        guard (1...9999).contains(year) else {
+            bytes.append(contentsOf: date.ISO8601Format().utf8)
+            return
+        }
+        append(year, 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        append(month, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        append(day, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        append(secondOfDay / 3600, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(secondOfDay / 60 % 60, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(secondOfDay % 60, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// The date of an RFC 3339 timestamp, or nil when `text` is not one.
@@ -115,11 +128,15 @@ public enum InternetDate {
         return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
     }
 
-    private static func put(_ value: Int, _ width: Int, at offset: Int, in bytes: inout [UInt8]) {
+    /// Appends `value` in `width` decimal digits, with leading zeros.
+    private static func append(_ value: Int, _ width: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
         var value = value
-        for position in stride(from: offset + width - 1, through: offset, by: -1) {
-            bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)
-            value /= 10
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            value %= divisor
+            divisor /= 10
         }
     }
 

@@ -11,6 +11,7 @@ public struct RPCRouter: Sendable {
     public typealias InlineHandler = @Sendable ([UInt8]) -> [UInt8]?
     private var handlers: [String: Handler] = [:]
     private var inlineHandlers: [String: InlineHandler] = [:]
+    private var executors: [String: @Sendable () -> any TaskExecutor] = [:]
     private let logger: Logger
 
     public init(logger: Logger) {
@@ -51,6 +52,19 @@ public struct RPCRouter: Sendable {
                 return AMQPRPCServer.Reply(body: (try? JSONCodec.encode(reply)) ?? [], type: name)
             }
         }
+    }
+
+    /// Runs the handler of `method` on the executor `executor` returns for each request, instead
+    /// of the server's default: a short read can start on an event loop of its database client,
+    /// where its transaction runs, rather than on another thread it would then leave at once.
+    /// The handler must not block, as nothing on an event loop may.
+    public mutating func prefer(_ executor: @escaping @Sendable () -> any TaskExecutor, forMethodNamed name: String) {
+        executors[name] = executor
+    }
+
+    /// The executor registered for the method of `message` (`prefer`), or nil for the default.
+    public func preferredExecutor(for message: AMQPMessage) -> (any TaskExecutor)? {
+        message.properties.type.flatMap { executors[$0] }.map { $0() }
     }
 
     /// Answers the request being handled with `json` now, as `onRaw` answers with what its

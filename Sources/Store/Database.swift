@@ -7,9 +7,13 @@ public struct Database: Sendable {
     /// The pool. Run it (`client.run()`) for as long as it is used.
     public let client: PostgresClient
     public let logger: Logger
+    /// The event loops of the pool's connections.
+    private let eventLoopGroup: any EventLoopGroup
 
     public init(configuration: DatabaseConfiguration, logger: Logger) {
-        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+        eventLoopGroup = PostgresClient.defaultEventLoopGroup
+        self.client = PostgresClient(
+            configuration: configuration.clientConfiguration, eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
         self.logger = logger
     }
 
@@ -76,6 +80,13 @@ public struct Database: Sendable {
                 try await body(connection)
             }
         }
+    }
+
+    /// An executor on one of the pool's event loops (the next, in turn): work that will run a
+    /// transaction can start there, and stays there when its connection belongs to that loop.
+    /// What runs on it must not block.
+    public func eventLoopExecutor() -> EventLoopTaskExecutor {
+        EventLoopTaskExecutor(eventLoopGroup.next())
     }
 
     /// Runs `body` with a pooled connection, on that connection's event loop.

@@ -65,6 +65,10 @@ struct RequestRoutes: Sendable {
                 try await queries.listJSON(request) { RPCRouter.answerNow(ListRequestPageRawMethod.self, with: $0) }
             }
         }
+        // The most frequent read: it starts where its transaction will run, on a database event
+        // loop, instead of on a thread of the global executor it would leave at once.
+        let database = queries.database
+        router.prefer({ database.eventLoopExecutor() }, forMethodNamed: ListRequestPageRawMethod.name)
         router.on(AddMessageMethod.self) { request in try await clientData { try await thread.addMessage(request) } }
         router.on(TransitionRequestMethod.self) { request in try await clientData { try await thread.transition(request) } }
         router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }

@@ -78,7 +78,11 @@ public struct WorkerApp: Sendable {
             services.append(AMQPRPCServer(
                 connection: connection, queue: RPCQueue.worker, prefetch: UInt16(configuration.rpcConcurrency), logger: logger
             ) { message in
-                await withTaskExecutorPreference(globalConcurrentExecutor) { await router.handle(message) }
+                // Handlers leave the connection thread (some hash or sniff large uploads); a
+                // list read goes straight to a database event loop (`RequestRoutes`).
+                await withTaskExecutorPreference(router.preferredExecutor(for: message) ?? globalConcurrentExecutor) {
+                    await router.handle(message)
+                }
             })
         }
         return services

@@ -17,6 +17,20 @@ struct InternetDateTests {
         #expect(InternetDate.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
     }
 
+    @Test("appended to bytes already written, as format writes it, years outside 0001–9999 included")
+    func append() {
+        var generator = SystemRandomNumberGenerator()
+        var dates = (0..<1000).map { _ in
+            Date(timeIntervalSince1970: Double.random(in: -2_208_988_800 ... 10_000_000_000, using: &generator))
+        }
+        dates += [Date(timeIntervalSince1970: -62_198_755_200), Date(timeIntervalSince1970: 253_402_300_800)]
+        for date in dates {
+            var bytes = Array("{\"at\":\"".utf8)
+            InternetDate.append(date, to: &bytes)
+            #expect(bytes == Array(("{\"at\":\"" + date.ISO8601Format()).utf8))
+        }
+    }
+
     @Test("read back to the second; fractions and offsets are honoured")
     func parse() throws {
         var generator = SystemRandomNumberGenerator()
