@@ -62,11 +62,6 @@ public struct RPCRouter: Sendable {
         executors[name] = executor
     }
 
-    /// The executor registered for the method of `message` (`prefer`), or nil for the default.
-    public func preferredExecutor(for message: AMQPMessage) -> (any TaskExecutor)? {
-        message.properties.type.flatMap { executors[$0] }.map { $0() }
-    }
-
     /// Answers the request being handled with `json` now, as `onRaw` answers with what its
     /// handler returns (see `AMQPRPCServer.replyNow`): a read can answer from its database
     /// connection's thread before its transaction ends. The handler then returns the same bytes.
@@ -105,6 +100,13 @@ public struct RPCRouter: Sendable {
     public func handleInline(_ message: AMQPMessage) -> AMQPRPCServer.Reply? {
         guard let name = message.properties.type, let handler = inlineHandlers[name], let body = handler(message.body) else { return nil }
         return AMQPRPCServer.Reply(body: body, type: name)
+    }
+
+    /// Handles one request message on the executor its method prefers (`prefer`), or else on
+    /// `executor`.
+    public func handle(_ message: AMQPMessage, on executor: any TaskExecutor) async -> AMQPRPCServer.Reply {
+        let preferred = message.properties.type.flatMap { executors[$0] }.map { $0() } ?? executor
+        return await withTaskExecutorPreference(preferred) { await handle(message) }
     }
 
     /// Handles one request message.

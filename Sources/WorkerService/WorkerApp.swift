@@ -80,9 +80,7 @@ public struct WorkerApp: Sendable {
             ) { message in
                 // Handlers leave the connection thread (some hash or sniff large uploads); a
                 // list read goes straight to a database event loop (`RequestRoutes`).
-                await withTaskExecutorPreference(router.preferredExecutor(for: message) ?? globalConcurrentExecutor) {
-                    await router.handle(message)
-                }
+                await router.handle(message, on: globalConcurrentExecutor)
             })
         }
         return services
