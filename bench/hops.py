@@ -10,7 +10,8 @@ Requests are read one at a time (a 1-client closed loop): each runs from the cli
 the gateway until the gateway's first packet back. Every packet that carries data is a step
 (client, gateway, RabbitMQ, worker, PostgreSQL, ...); the gap before a step is the time the
 sender of that step held the request. Prints, for the most common sequence of steps, each step
-with its median and 90th percentile gap in microseconds, then the whole request's percentiles.
+with its median and 90th percentile gap in microseconds and its mean gap in the slowest 1 % of
+those requests (which step makes the tail), then the whole request's percentiles.
 """
 import collections
 import re
@@ -55,13 +56,23 @@ def shape(request):
 
 common, count = collections.Counter(map(shape, requests)).most_common(1)[0]
 same = [r for r in requests if shape(r) == common]
+slowest = sorted(same, key=lambda r: r[-1][0] - r[0][0])[-max(1, len(same) // 100):]
 print(f"hops_requests {len(requests)}")
 print(f"hops_common_shape {count}")
+
+
+def gap(request, index):
+    return (request[index][0] - request[index - 1][0]) * 1e6 if index else 0.0
+
+
 for index, (sender, receiver) in enumerate(common):
-    gaps = sorted((r[index][0] - r[index - 1][0]) * 1e6 if index else 0.0 for r in same)
+    gaps = sorted(gap(r, index) for r in same)
     size = statistics.median(r[index][3] for r in same)
+    tail = statistics.mean(gap(r, index) for r in slowest)
     print(f"hop {index:2d} {sender:>9} -> {receiver:<9} p50 {statistics.median(gaps):6.0f} us"
-          f"  p90 {gaps[int(len(gaps) * 0.9)]:6.0f} us  {size:6.0f} bytes")
+          f"  p90 {gaps[int(len(gaps) * 0.9)]:6.0f} us  slowest 1 % {tail:6.0f} us  {size:6.0f} bytes")
+tail_totals = [(r[-1][0] - r[0][0]) * 1e6 for r in slowest]
+print(f"hops_slowest_requests {len(slowest)}, mean {statistics.mean(tail_totals):.0f} us")
 totals = sorted((r[-1][0] - r[0][0]) * 1e6 for r in requests)
 print(f"hops_total_p50_us {totals[len(totals) // 2]:.0f}")
 print(f"hops_total_p99_us {totals[int(len(totals) * 0.99)]:.0f}")
