@@ -1,5 +1,6 @@
 -- The PostgreSQL work of one list read, as the worker does it for a tenant admin opening the
--- default view (unresolved requests, newest first, 50 a page, and the counts per status). Run
+-- default view (unresolved requests, newest first, 50 a page, and the counts per status, from
+-- the counts kept per tenant and status plus the admin's own drafts). Run
 -- by bench/list with pgbench as tenantdesk_app (row-level security on), with
 -- -D tenant=<tenant id> -D admin=<administrator id> in prepared mode (-M prepared, as the worker
 -- runs this view), or with the ids quoted as literals in simple mode.
@@ -18,7 +19,10 @@ FROM service_requests r
 WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))
   AND r.status = ANY('{submitted,in_progress,waiting_for_customer}')
 ORDER BY sort_key DESC, r.id DESC LIMIT 51;
+SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE c.tenant_id = tenantdesk_current_tenant()
+GROUP BY c.status HAVING sum(c.count) > 0
+UNION ALL
 SELECT r.status, count(*)::int FROM service_requests r
-WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))
+WHERE r.tenant_id = tenantdesk_current_tenant() AND r.status = 'draft' AND r.requested_by = :admin AND r.draft_expires_at > now()
 GROUP BY r.status;
 COMMIT;

@@ -52,6 +52,28 @@ import Testing
         #expect(try Self.statements(sort: "-updated").counts.sql == DefaultListCounts.sql)
     }
 
+    @Test("lists without filters take their counts from the counts kept per status; filtered and support lists count rows")
+    func keptCounts() throws {
+        let kept = [
+            try Self.statements(), try Self.statements(sort: "-updated", limit: 200),
+            try Self.statements(scope: .customers([UUID().uuidString])),
+        ]
+        for statements in kept {
+            #expect(statements.counts.sql.contains("FROM service_request_counts c"))
+        }
+        let counted = [
+            try Self.statements(severities: [.a]), try Self.statements(requestedByMe: true), try Self.statements(text: "vpn"),
+            try Self.statements(side: .support, scope: .support),
+        ]
+        for statements in counted {
+            #expect(!statements.counts.sql.contains("service_request_counts"))
+            #expect(statements.counts.sql.hasPrefix("SELECT r.status, count(*)::int FROM service_requests r"))
+        }
+        // Support sees no drafts, so its counts read none.
+        #expect(!(try Self.statements(side: .support).counts.sql.contains("'draft'")))
+        #expect(try Self.statements().counts.sql.contains("r.status = 'draft' AND r.requested_by = $1"))
+    }
+
     @Test("read again and again on one connection (generic plans), each tenant's default view shows only its own requests")
     func preparedViewKeepsTenantsApart() async throws {
         let environment = try await SliceStack.shared.start()

@@ -375,6 +375,17 @@ struct ServiceRequestFlowTests {
             #expect(bad.status == 422)
             let badStatus = try await api.send(.get, "\(base)/requests?status=open", token: w.ta1Token)
             #expect(badStatus.status == 400)
+
+            // A draft counts for its author only; a filtered view counts its own rows.
+            let draft = try await api.send(.post, "\(base)/requests", token: w.ta1Token, json: Self.enrollmentDraft)
+            #expect(draft.status == 201, "\(draft.body)")
+            func statusCounts(_ query: String = "", token: String) async throws -> [String: Int]? {
+                try await api.send(.get, "\(base)/requests\(query)", token: token).json()["counts"] as? [String: Int]
+            }
+            #expect(try await statusCounts(token: w.ta1Token) == ["submitted": 2, "resolved": 1, "draft": 1])
+            #expect(try await statusCounts(token: w.sa1Token) == ["submitted": 2, "resolved": 1])
+            #expect(try await statusCounts("?severity=C", token: w.ta1Token) == ["submitted": 1])
+            #expect(try await statusCounts("?status=all&sort=-updated", token: w.ta1Token) == ["submitted": 2, "resolved": 1, "draft": 1])
         }
     }
 

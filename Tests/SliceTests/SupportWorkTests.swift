@@ -178,6 +178,9 @@ struct SupportWorkTests {
             let rows = try list.json()["items"] as? [[String: Any]] ?? []
             #expect(rows.map { $0["id"] as? String } == [mine])
             #expect(rows.first?["tenant_name"] as? String == w.names[w.c1])
+            #expect(try list.json()["counts"] as? [String: Int] == ["submitted": 1])
+            let one = try await api.send(.get, "/v1/tenants/\(w.partner)/customer-requests?customer=\(w.c1)", token: w.paToken)
+            #expect(try one.json()["counts"] as? [String: Int] == ["submitted": 1])
             #expect(try Self.ids(try await api.send(.get, "/v1/tenants/\(w.partner)/customer-requests?customer=\(w.c1)",
                                                     token: w.paToken)) == [mine])
             #expect(try await api.send(.get, "/v1/tenants/\(w.partner)/customer-requests?customer=\(w.c4)", token: w.paToken).status == 404)
