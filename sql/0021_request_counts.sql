@@ -12,49 +12,54 @@ CREATE TABLE service_request_counts (
 
 CREATE INDEX service_requests_own_drafts ON service_requests (requested_by, draft_expires_at) WHERE status = 'draft';
 
--- Applies the change of one statement on service_requests: +1 per row in its new status, -1 per
--- row in its old one, summed per tenant and status; only what changed is written. The rows are
--- upserted in key order, so two statements changing the same tenant's counts take their locks
--- in the same order and cannot deadlock. SECURITY DEFINER: the application may read the counts
--- but not write them.
-CREATE FUNCTION tenantdesk_count_requests() RETURNS trigger
+-- Inserted requests, one statement at a time: +1 per row, summed per tenant and status, the
+-- rows upserted in key order. Statement-level, so that a bulk import of a tenant's history
+-- updates each count row once per statement, not once per request.
+CREATE FUNCTION tenantdesk_count_inserted_requests() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public, pg_temp
     AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO service_request_counts AS c (tenant_id, status, count)
-        SELECT n.tenant_id, n.status, count(*) FROM new_rows n WHERE n.status <> 'draft'
-        GROUP BY n.tenant_id, n.status ORDER BY n.tenant_id, n.status
-        ON CONFLICT (tenant_id, status) DO UPDATE SET count = c.count + EXCLUDED.count;
-    ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO service_request_counts AS c (tenant_id, status, count)
-        SELECT d.tenant_id, d.status, sum(d.delta) FROM (
-            SELECT n.tenant_id, n.status, 1 AS delta FROM new_rows n WHERE n.status <> 'draft'
-            UNION ALL
-            SELECT o.tenant_id, o.status, -1 FROM old_rows o WHERE o.status <> 'draft'
-        ) AS d
-        GROUP BY d.tenant_id, d.status HAVING sum(d.delta) <> 0 ORDER BY d.tenant_id, d.status
-        ON CONFLICT (tenant_id, status) DO UPDATE SET count = c.count + EXCLUDED.count;
+    INSERT INTO service_request_counts AS c (tenant_id, status, count)
+    SELECT n.tenant_id, n.status, count(*) FROM new_rows n WHERE n.status <> 'draft'
+    GROUP BY n.tenant_id, n.status ORDER BY n.tenant_id, n.status
+    ON CONFLICT (tenant_id, status) DO UPDATE SET count = c.count + EXCLUDED.count;
+    RETURN NULL;
+END
+$$;
+
+-- A request that changes status (or is deleted): -1 in its old status, +1 in its new one. Row
+-- level, with a condition checked before any function runs, so that the many updates that
+-- change no status (triage, assignment, SLA marks, edits) cost nothing here. The two count rows
+-- are upserted in key order, so two transitions in one tenant lock them in the same order and
+-- cannot deadlock.
+CREATE FUNCTION tenantdesk_count_request_change() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public, pg_temp
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        UPDATE service_request_counts SET count = count - 1 WHERE tenant_id = OLD.tenant_id AND status = OLD.status;
     ELSE
-        UPDATE service_request_counts AS c SET count = c.count - d.removed
-        FROM (
-            SELECT o.tenant_id, o.status, count(*) AS removed FROM old_rows o WHERE o.status <> 'draft'
-            GROUP BY o.tenant_id, o.status ORDER BY o.tenant_id, o.status
-        ) AS d
-        WHERE c.tenant_id = d.tenant_id AND c.status = d.status;
+        INSERT INTO service_request_counts AS c (tenant_id, status, count)
+        SELECT t.tenant_id, t.status, t.delta
+        FROM (VALUES (OLD.tenant_id, OLD.status, -1), (NEW.tenant_id, NEW.status, 1)) AS t (tenant_id, status, delta)
+        WHERE t.status <> 'draft'
+        ORDER BY t.tenant_id, t.status
+        ON CONFLICT (tenant_id, status) DO UPDATE SET count = c.count + EXCLUDED.count;
     END IF;
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION tenantdesk_count_requests() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantdesk_count_inserted_requests(), tenantdesk_count_request_change() FROM PUBLIC;
 
 CREATE TRIGGER service_requests_count_inserted AFTER INSERT ON service_requests
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tenantdesk_count_requests();
-CREATE TRIGGER service_requests_count_updated AFTER UPDATE ON service_requests
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tenantdesk_count_requests();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tenantdesk_count_inserted_requests();
+CREATE TRIGGER service_requests_count_updated AFTER UPDATE OF status, tenant_id ON service_requests
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
+    EXECUTE FUNCTION tenantdesk_count_request_change();
 CREATE TRIGGER service_requests_count_deleted AFTER DELETE ON service_requests
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tenantdesk_count_requests();
+    FOR EACH ROW WHEN (OLD.status <> 'draft') EXECUTE FUNCTION tenantdesk_count_request_change();
 
 -- The requests already there (the triggers above hold off every writer until this commits).
 INSERT INTO service_request_counts (tenant_id, status, count)
