@@ -4,7 +4,7 @@ import Store
 import Testing
 
 /// The counts of service requests kept per tenant and status (`service_request_counts`, kept by
-/// statement triggers): always what counting the rows gives, whatever the statements do.
+/// triggers): always what counting the rows gives, whatever the statements do.
 @Suite("Service request counts", .serialized, .timeLimit(.minutes(2)))
 struct RequestCountsTests {
     /// Inserts `count` requests into `tenant` in one statement, their statuses in turn from
