@@ -19,8 +19,8 @@ FROM service_requests r
 WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))
   AND r.status = ANY('{submitted,in_progress,waiting_for_customer}')
 ORDER BY sort_key DESC, r.id DESC LIMIT 51;
-SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE c.tenant_id = tenantdesk_current_tenant()
-GROUP BY c.status HAVING sum(c.count) > 0
+SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE c.tenant_id = tenantdesk_current_tenant() AND c.count > 0
+GROUP BY c.status
 UNION ALL
 SELECT r.status, count(*)::int FROM service_requests r
 WHERE r.tenant_id = tenantdesk_current_tenant() AND r.status = 'draft' AND r.requested_by = :admin AND r.draft_expires_at > now()

@@ -103,7 +103,12 @@ public enum RequestLifecycle {
 
     /// The sides that may perform `transition`.
     public static func performers(of transition: RequestTransition) -> Set<RequestSide> {
-        Set(RequestSide.allCases.filter { performs($0, transition) })
+        Set(sides(performing: transition))
+    }
+
+    /// The performers of `transition` in the order of `RequestSide.allCases` (for a refusal's text).
+    private static func sides(performing transition: RequestTransition) -> [RequestSide] {
+        RequestSide.allCases.filter { performs($0, transition) }
     }
 
     /// Whether `side` is one of the performers of `transition` (without building the set).
@@ -168,8 +173,7 @@ public enum RequestLifecycle {
         case .notFromStatus:
             return "cannot \(verb(transition)) \(phrase(status))"
         case .notBySide:
-            let performers = performers(of: transition)
-            let names = RequestSide.allCases.filter(performers.contains).map(name)
+            let names = sides(performing: transition).map(name)
             let who = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "") : names.joined()
             return "\(transition.rawValue) is done by \(who), not by \(name(side))"
         case .resolutionUnknown:

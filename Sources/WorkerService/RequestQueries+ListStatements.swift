@@ -62,24 +62,26 @@ extension RequestQueries {
             guard context.side == .support else { throw WorkerProblems.notFound }
         }
 
-        /// Appends the filters every part shares (all but status).
-        func appendFilters(to query: inout QueryBuilder) {
-            // The tenants, explicitly: row-level security is the second wall, not the filter.
+        /// Appends the tenants a list reads, on `column` (each condition followed by ` AND `),
+        /// explicitly: row-level security is the second wall, not the filter.
+        func appendTenants(_ column: String, to query: inout QueryBuilder) {
             switch request.scope {
-            case .tenant: query.append("r.tenant_id = tenantdesk_current_tenant() AND ")
-            case .customers: query.append("r.tenant_id = ANY(\(query.bind(readTenants))) AND ")
+            case .tenant: query.append("\(column) = tenantdesk_current_tenant() AND ")
+            case .customers: query.append("\(column) = ANY(\(query.bind(readTenants))) AND ")
             case .support: break
             }
-            if let customer { query.append("r.tenant_id = \(query.bind(customer)) AND ") }
-            if let queue = request.queue { query.append("r.queue_id = \(query.bind(queue)) AND ") }
+            if let customer { query.append("\(column) = \(query.bind(customer)) AND ") }
+        }
+
+        /// Appends the filters that narrow a list within its tenants (each preceded by ` AND `).
+        func appendNarrowing(to query: inout QueryBuilder) {
+            if let queue = request.queue { query.append(" AND r.queue_id = \(query.bind(queue))") }
             switch request.assignee {
             case nil: break
-            case "unassigned": query.append("r.assigned_to IS NULL AND ")
-            case "me": query.append("r.assigned_to = \(query.bind(admin)) AND ")
-            case let other?:
-                query.append("r.assigned_to = \(query.bind(UUID(uuidString: other) ?? UUID())) AND ")
+            case "unassigned": query.append(" AND r.assigned_to IS NULL")
+            case "me": query.append(" AND r.assigned_to = \(query.bind(admin))")
+            case let other?: query.append(" AND r.assigned_to = \(query.bind(UUID(uuidString: other) ?? UUID()))")
             }
-            appendVisible(context, to: &query)
             if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
             if let category { query.append(" AND r.category_code = \(query.bind(category))") }
             if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
@@ -100,6 +102,13 @@ extension RequestQueries {
             if let to = request.updatedTo { query.append(" AND r.updated_at < \(query.bind(to))") }
         }
 
+        /// Appends the filters every part shares (all but status).
+        func appendFilters(to query: inout QueryBuilder) {
+            appendTenants("r.tenant_id", to: &query)
+            appendVisible(context, to: &query)
+            appendNarrowing(to: &query)
+        }
+
         var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
         appendFilters(to: &page)
         // The statuses and the page size are written into the text, not bound: both come from closed
@@ -112,12 +121,13 @@ extension RequestQueries {
             page.append(" AND (\(sortKey), r.id) \(descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
         }
         page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
-        let unfiltered = request.queue == nil && request.assignee == nil && request.severities == nil && category == nil
-            && !request.requestedByMe && (text ?? "").isEmpty && request.createdFrom == nil && request.createdTo == nil
-            && request.updatedFrom == nil && request.updatedTo == nil
+        // Without a narrowing filter (whichever `appendNarrowing` knows), the counts are those kept
+        // per tenant and status; the support queues span every tenant and count rows.
+        var narrowing = QueryBuilder()
+        appendNarrowing(to: &narrowing)
         var counts: QueryBuilder
-        if unfiltered, request.scope != .support {
-            counts = keptCounts(context: context, scope: request.scope, readTenants: readTenants, customer: customer)
+        if narrowing.sql.isEmpty, request.scope != .support {
+            counts = keptCounts(context, appendTenants: appendTenants)
         } else {
             counts = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
             appendFilters(to: &counts)
@@ -130,25 +140,17 @@ extension RequestQueries {
     /// status (`service_request_counts`), plus the reader's own drafts: the same figures as
     /// counting the tenant's requests, at a cost that does not grow with the tenant's history.
     private static func keptCounts(
-        context: ActingContext, scope: ListScope, readTenants: [UUID], customer: UUID?
+        _ context: ActingContext, appendTenants: (String, inout QueryBuilder) -> Void
     ) -> QueryBuilder {
-        var counts = QueryBuilder()
-        func appendTenants(_ column: String) {
-            switch scope {
-            case .customers: counts.append("\(column) = ANY(\(counts.bind(readTenants)))")
-            case .tenant, .support: counts.append("\(column) = tenantdesk_current_tenant()")
-            }
-            if let customer { counts.append(" AND \(column) = \(counts.bind(customer))") }
-        }
-        counts.append("SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE ")
-        appendTenants("c.tenant_id")
-        counts.append(" GROUP BY c.status HAVING sum(c.count) > 0")
+        var counts = QueryBuilder("SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE ")
+        appendTenants("c.tenant_id", &counts)
+        counts.append("c.count > 0 GROUP BY c.status")
         // Support never sees drafts; an admin sees their own until they expire.
         if context.side != .support {
-            let admin = counts.bind(UUID(uuidString: context.adminID) ?? UUID())
             counts.append(" UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-            appendTenants("r.tenant_id")
-            counts.append(" AND r.status = 'draft' AND r.requested_by = \(admin) AND r.draft_expires_at > now() GROUP BY r.status")
+            appendTenants("r.tenant_id", &counts)
+            let admin = counts.bind(UUID(uuidString: context.adminID) ?? UUID())
+            counts.append("r.status = 'draft' AND r.requested_by = \(admin) AND r.draft_expires_at > now() GROUP BY r.status")
         }
         return counts
     }
