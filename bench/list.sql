@@ -18,7 +18,7 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
 FROM service_requests r
 WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))
   AND r.status = ANY('{submitted,in_progress,waiting_for_customer}')
-ORDER BY sort_key DESC, r.id DESC LIMIT 51;
+ORDER BY r.created_at DESC, r.id DESC LIMIT 51;
 SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE c.tenant_id = tenantdesk_current_tenant() AND c.count > 0
 GROUP BY c.status
 UNION ALL

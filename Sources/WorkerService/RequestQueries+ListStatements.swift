@@ -19,17 +19,18 @@ extension RequestQueries {
         var readTenants: [UUID]
     }
 
-    /// Sort keys as bigints, so that one keyset condition serves every sort.
-    private static let sortKeys: [String: String] = [
-        "created": "(extract(epoch FROM r.created_at) * 1000000)::bigint",
-        "updated": "(extract(epoch FROM r.updated_at) * 1000000)::bigint",
-        "severity": "ascii(coalesce(r.severity, 'Z'))::bigint",
-        "response_due": "(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint",
+    /// The sorts a list offers. Each has a key, a bigint that a cursor carries, so that one keyset
+    /// condition serves every sort.
+    private static let sorts: [String: ListSort] = [
+        "created": .time("r.created_at"),
+        "updated": .time("r.updated_at"),
+        "severity": .key("ascii(coalesce(r.severity, 'Z'))::bigint"),
+        "response_due": .key("(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint"),
         // Escalated requests (a breach escalates) before all others, each part by due time.
-        "priority": """
+        "priority": .key("""
             (CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
              + (extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint)
-            """,
+            """),
     ]
 
     /// Checks a list request and builds its statements.
@@ -39,12 +40,13 @@ extension RequestQueries {
         let sortName = descending ? String(request.sort.dropFirst()) : request.sort
         // Escalation is internal: only the support queues sort by it.
         let supportList = request.scope == .support
-        guard let sortKey = sortKeys[sortName], sortName != "priority" || supportList else {
+        guard let sort = sorts[sortName], sortName != "priority" || supportList else {
             throw WorkerProblems.invalid(
                 "sort must be one of created, updated, severity, response_due\(supportList ? ", priority" : "") (prefix - for descending)")
         }
         guard PageSize.allowed.contains(request.limit) else { throw WorkerProblems.invalid(PageSize.rule) }
         let cursor = try request.cursor.map { (encoded) throws(RPCProblem) in try ListCursor(encoded: encoded, sort: request.sort) }
+        if let cursor, !sort.accepts(cursor.key) { throw WorkerProblems.invalid("cursor is not valid") }
         let text = try request.text.map { (text) throws(RPCProblem) in try RequestFieldRules.text(text, "q", max: 500) }
         let category = try request.category.map { (code) throws(RPCProblem) in try RequestFieldRules.code(code, "category") }
         let admin = try context.admin()
@@ -109,7 +111,7 @@ extension RequestQueries {
             appendNarrowing(to: &query)
         }
 
-        var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sortKey) AS sort_key FROM service_requests r WHERE ")
+        var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sort.key) AS sort_key FROM service_requests r WHERE ")
         appendFilters(to: &page)
         // The statuses and the page size are written into the text, not bound: both come from closed
         // sets (the statuses' names, a size checked to be 1 to 200). With them bound, PostgreSQL
@@ -118,9 +120,10 @@ extension RequestQueries {
         page.append(" AND r.status = ANY('{\(statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
         let direction = descending ? "DESC" : "ASC"
         if let cursor {
-            page.append(" AND (\(sortKey), r.id) \(descending ? "<" : ">") (\(page.bind(cursor.key)), \(page.bind(cursor.id)))")
+            let key = sort.boundary(page.bind(cursor.key))
+            page.append(" AND (\(sort.order), r.id) \(descending ? "<" : ">") (\(key), \(page.bind(cursor.id)))")
         }
-        page.append(" ORDER BY sort_key \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
+        page.append(" ORDER BY \(sort.order) \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
         // Without a narrowing filter (whichever `appendNarrowing` knows), the counts are those kept
         // per tenant and status; the support queues span every tenant and count rows.
         var narrowing = QueryBuilder()
