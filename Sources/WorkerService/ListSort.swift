@@ -2,12 +2,18 @@
 ///
 /// Either way a page's cursor carries the last row's key as a bigint (microseconds since 1970
 /// for a timestamp). A list sorted by a timestamp is ordered, and its cursor compared, by the
-/// column itself, so that an index on (tenant, column, id) serves the page: a tenant's newest
-/// unresolved requests are then read as they stand in `service_requests_tenant_open_created`,
-/// not found among all its unresolved requests and sorted.
+/// column itself, so that an index on (tenant, column, id) serves the page and the read stops
+/// after its rows: a tenant's newest unresolved requests are read as they stand in
+/// `service_requests_tenant_open_created`, not found among all its unresolved requests and
+/// sorted.
 enum ListSort: Sendable {
-    /// Ordered by the timestamp column named.
+    /// Ordered by a timestamp column that is never NULL.
     case time(String)
+    /// Ordered by a timestamp column that is NULL in some rows (a draft's response due time):
+    /// NULL sorts after every time, as PostgreSQL sorts it by default (last ascending, first
+    /// descending), and a cursor after such a row carries `Int64.max` (any key from 2^53 up
+    /// stands for it, the far-future key of earlier releases included).
+    case timeOrNull(String)
     /// Ordered by the bigint key computed by the expression.
     case key(String)
 
@@ -15,34 +21,56 @@ enum ListSort: Sendable {
     var key: String {
         switch self {
         case .time(let column): "(extract(epoch FROM \(column)) * 1000000)::bigint"
+        case .timeOrNull(let column): "coalesce((extract(epoch FROM \(column)) * 1000000)::bigint, \(Int64.max))"
         case .key(let expression): expression
         }
     }
 
-    /// What the rows are ordered and compared by.
+    /// What the rows are ordered by.
     var order: String {
         switch self {
-        case .time(let column): column
+        case .time(let column), .timeOrNull(let column): column
         case .key(let expression): expression
         }
     }
 
-    /// The value a cursor's key (bound as `parameter`) stands for, to compare with `order`.
-    func boundary(_ parameter: String) -> String {
-        switch self {
-        // PostgreSQL multiplies the interval as a double: exact for keys below 2^53 µs
-        // (`accepts`), which covers the years 1685 to 2255.
-        case .time: "('epoch'::timestamptz + \(parameter)::bigint * interval '1 microsecond')"
-        case .key: parameter
-        }
-    }
-
-    /// Whether a cursor's key can be one of this sort's: a timestamp written by the server is
-    /// well inside the range that converts exactly; a key outside it is forged.
+    /// Whether a cursor's key can be one of this sort's. A timestamp written by the server is
+    /// well inside the range PostgreSQL converts exactly (below 2^53 µs: the years 1685 to 2255,
+    /// for the interval is multiplied as a double); a key outside it is forged.
     func accepts(_ key: Int64) -> Bool {
         switch self {
         case .time: key.magnitude < 1 << 53
+        case .timeOrNull: key > -(1 << 53)
         case .key: true
         }
+    }
+
+    /// The keyset condition for the rows after `cursor`, its values bound into `query`.
+    /// `nullsListed` says whether the list can hold rows whose column is NULL (for
+    /// `.timeOrNull`: only drafts have none, so only a list of drafts needs the longer condition
+    /// that an index cannot bound).
+    func after(_ cursor: ListCursor, descending: Bool, nullsListed: Bool, in query: inout QueryBuilder) -> String {
+        let id = query.bind(cursor.id)
+        let comparison = descending ? "<" : ">"
+        switch self {
+        case .key(let expression):
+            return "(\(expression), r.id) \(comparison) (\(query.bind(cursor.key)), \(id))"
+        case .time(let column):
+            return "(\(column), r.id) \(comparison) (\(Self.instant(query.bind(cursor.key))), \(id))"
+        case .timeOrNull(let column):
+            if cursor.key >= 1 << 53 {
+                // After a row without a time: ascending, only such rows are left; descending,
+                // the rest of them and then every row with a time.
+                return descending ? "(\(column) IS NOT NULL OR r.id < \(id))" : "(\(column) IS NULL AND r.id > \(id))"
+            }
+            let rows = "(\(column), r.id) \(comparison) (\(Self.instant(query.bind(cursor.key))), \(id))"
+            // Descending, the rows without a time came first; ascending, they are still to come.
+            return descending || !nullsListed ? rows : "(\(rows) OR \(column) IS NULL)"
+        }
+    }
+
+    /// The instant a key bound as `parameter` stands for.
+    private static func instant(_ parameter: String) -> String {
+        "('epoch'::timestamptz + \(parameter)::bigint * interval '1 microsecond')"
     }
 }

@@ -25,7 +25,8 @@ extension RequestQueries {
         "created": .time("r.created_at"),
         "updated": .time("r.updated_at"),
         "severity": .key("ascii(coalesce(r.severity, 'Z'))::bigint"),
-        "response_due": .key("(extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint"),
+        // Only drafts have no due time.
+        "response_due": .timeOrNull("r.response_due_at"),
         // Escalated requests (a breach escalates) before all others, each part by due time.
         "priority": .key("""
             (CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
@@ -120,16 +121,16 @@ extension RequestQueries {
         page.append(" AND r.status = ANY('{\(statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
         let direction = descending ? "DESC" : "ASC"
         if let cursor {
-            let key = sort.boundary(page.bind(cursor.key))
-            page.append(" AND (\(sort.order), r.id) \(descending ? "<" : ">") (\(key), \(page.bind(cursor.id)))")
+            let condition = sort.after(cursor, descending: descending, nullsListed: statuses.contains(.draft), in: &page)
+            page.append(" AND \(condition)")
         }
         page.append(" ORDER BY \(sort.order) \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
         // Without a narrowing filter (whichever `appendNarrowing` knows), the counts are those kept
-        // per tenant and status; the support queues span every tenant and count rows.
+        // per tenant and status (for the support queues, summed over every tenant).
         var narrowing = QueryBuilder()
         appendNarrowing(to: &narrowing)
         var counts: QueryBuilder
-        if narrowing.sql.isEmpty, request.scope != .support {
+        if narrowing.sql.isEmpty {
             counts = keptCounts(context, appendTenants: appendTenants)
         } else {
             counts = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")

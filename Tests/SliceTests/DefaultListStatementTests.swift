@@ -13,14 +13,16 @@ import Testing
     /// The statements of a list request by a new administrator (the default view unless told).
     static func statements(
         side: RequestSide = .customer, scope: ListScope = .tenant, severities: [Severity]? = nil, requestedByMe: Bool = false,
-        text: String? = nil, sort: String = "-created", cursor: String? = nil, limit: Int = PageSize.standard
+        text: String? = nil, sort: String = "-created", cursor: String? = nil, limit: Int = PageSize.standard,
+        queue: String? = nil, assignee: String? = nil
     ) throws -> RequestQueries.ListStatements {
         let context = ActingContext(
             tenantID: UUID().uuidString, adminID: UUID().uuidString, adminName: "Cara", homeTenantID: UUID().uuidString, side: side,
             viaRelationshipID: nil, requestID: "req")
         return try RequestQueries.listStatements(ListRequestsMethod.Request(
             context: context, statuses: nil, severities: severities, category: nil, requestedByMe: requestedByMe, text: text,
-            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: sort, cursor: cursor, limit: limit, scope: scope))
+            createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: sort, cursor: cursor, limit: limit, scope: scope,
+            queue: queue, assignee: assignee))
     }
 
     @Test("any admin's default view is the prepared page and counts; another page size only the counts")
@@ -52,25 +54,28 @@ import Testing
         #expect(try Self.statements(sort: "-updated").counts.sql == DefaultListCounts.sql)
     }
 
-    @Test("lists without filters take their counts from the counts kept per status; filtered and support lists count rows")
+    @Test("lists without filters take their counts from the counts kept per status, the support queues' too; filtered lists count rows")
     func keptCounts() throws {
         let kept = [
             try Self.statements(), try Self.statements(sort: "-updated", limit: 200),
-            try Self.statements(scope: .customers([UUID().uuidString])),
+            try Self.statements(scope: .customers([UUID().uuidString])), try Self.statements(side: .support, scope: .support),
         ]
         for statements in kept {
             #expect(statements.counts.sql.contains("FROM service_request_counts c"))
         }
         let counted = [
             try Self.statements(severities: [.a]), try Self.statements(requestedByMe: true), try Self.statements(text: "vpn"),
-            try Self.statements(side: .support, scope: .support),
+            try Self.statements(side: .support, scope: .support, queue: UUID().uuidString),
+            try Self.statements(side: .support, scope: .support, assignee: "me"),
         ]
         for statements in counted {
             #expect(!statements.counts.sql.contains("service_request_counts"))
             #expect(statements.counts.sql.hasPrefix("SELECT r.status, count(*)::int FROM service_requests r"))
         }
-        // Support sees no drafts, so its counts read none.
+        // Support sees no drafts, so its counts read none; the queues sum every tenant's.
         #expect(!(try Self.statements(side: .support).counts.sql.contains("'draft'")))
+        #expect(try Self.statements(side: .support, scope: .support).counts.sql
+            == "SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE c.count > 0 GROUP BY c.status")
         #expect(try Self.statements().counts.sql.contains("r.status = 'draft' AND r.requested_by = $1"))
     }
 

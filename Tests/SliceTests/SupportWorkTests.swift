@@ -36,6 +36,11 @@ struct SupportWorkTests {
             let queue = try await api.send(.get, "/v1/support/requests?customer=\(w.c1)", token: w.engineerToken)
             #expect(queue.status == 200, "\(queue.body)")
             #expect(try Self.ids(queue) == [first])
+            // The queues' counts: one customer's alone, or every customer's (other tests file
+            // requests too, so at least these two).
+            #expect(try queue.json()["counts"] as? [String: Int] == ["submitted": 1])
+            let everyone = try await api.send(.get, "/v1/support/requests", token: w.engineerToken).json()["counts"] as? [String: Int]
+            #expect((everyone?["submitted"] ?? 0) >= 2, "\(String(describing: everyone))")
             let all = try await api.send(.get, "/v1/support/requests?assignee=unassigned&limit=200", token: w.engineerToken)
             let rows = try all.json()["items"] as? [[String: Any]] ?? []
             #expect(rows.contains { $0["id"] as? String == first && $0["tenant_name"] as? String == w.names[w.c1] })

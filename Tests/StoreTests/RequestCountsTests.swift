@@ -97,7 +97,7 @@ struct RequestCountsTests {
         }
     }
 
-    @Test("the services' role reads the counts of its bound tenant only, and cannot write them")
+    @Test("the services' role reads the counts of its bound tenant, of a partner's listed customers, or with the support scope every tenant's; and cannot write them")
     func appReadsOwnOnly() async throws {
         let (owner, a, b) = try await RowLevelSecurityTests.twoTenants()
         try await Database.with(owner, logger: TestDatabase.logger) { database in
@@ -112,6 +112,22 @@ struct RequestCountsTests {
             }
             #expect(seen.map(\.0) == ["submitted"])
             #expect(seen.map(\.1) == [4])
+            func tenants(readTenants: [UUID] = [], supportScope: Bool = false) async throws -> Set<UUID> {
+                try await database.withTenantTransaction(
+                    a, supportAudience: supportScope, readTenants: readTenants, supportScope: supportScope
+                ) { connection in
+                    try await Set(connection.query("SELECT tenant_id FROM service_request_counts", logger: database.logger)
+                        .collect().map { try $0.decode(UUID.self) })
+                }
+            }
+            #expect(try await tenants() == [a])
+            #expect(try await tenants(readTenants: [b]) == [a, b])
+            #expect(try await tenants(supportScope: true) == [a, b])
+            // The support audience alone, without the queues' scope, is still bound to its tenant.
+            #expect(try await database.withTenantTransaction(a, supportAudience: true) { connection in
+                try await Set(connection.query("SELECT tenant_id FROM service_request_counts", logger: database.logger)
+                    .collect().map { try $0.decode(UUID.self) })
+            } == [a])
             await #expect(throws: PSQLError.self) {
                 try await database.withTenantTransaction(a) { connection in
                     try await connection.query("UPDATE service_request_counts SET count = 0", logger: database.logger)
