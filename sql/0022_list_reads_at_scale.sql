@@ -14,6 +14,12 @@ CREATE INDEX service_requests_tenant_open_updated ON service_requests (tenant_id
 CREATE INDEX service_requests_open_due ON service_requests (response_due_at, id)
     WHERE status IN ('submitted', 'in_progress', 'waiting_for_customer');
 
+-- The counts per status of one queue or one assignee (an engineer's "assigned to me"), in every
+-- status: without these, counting them read the whole table (0.6 to 0.7 s for a million
+-- requests, even for an engineer with none).
+CREATE INDEX service_requests_queue_status ON service_requests (queue_id, status);
+CREATE INDEX service_requests_assignee_status ON service_requests (assigned_to, status);
+
 -- The support queues' counts per status, without a filter, are the counts kept per tenant
 -- (migration 21) summed over every tenant, as the queues read every tenant's requests:
 -- counting the rows took seconds for a million requests.
