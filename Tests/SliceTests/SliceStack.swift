@@ -168,10 +168,13 @@ actor SliceStack {
     static let attachmentMaxBytes = 256 << 10
 
     /// A gateway configured for tests: an ephemeral port, a small body limit, short deadlines.
+    /// Readiness waits as long as any call (5 s, not 1 s): the suites run side by side on two
+    /// cores, and a ping queued behind their work is not a service that is down.
     static func gatewayConfiguration(_ environment: Environment) -> GatewayConfiguration {
         var amqp = environment.amqp
         amqp.connectionName = "slice-gateway"
-        var configuration = GatewayConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: 4096, rpcTimeout: .seconds(5), amqp: amqp)
+        var configuration = GatewayConfiguration(
+            host: "127.0.0.1", port: 0, maxBodyBytes: 4096, rpcTimeout: .seconds(5), readinessTimeout: .seconds(5), amqp: amqp)
         configuration.attachmentMaxBytes = attachmentMaxBytes
         return configuration
     }
