@@ -1,9 +1,9 @@
 /// How a list is ordered: by a timestamp column, or by a computed key.
 ///
-/// Either way a page's cursor carries the last row's key as a bigint (microseconds since 1970
-/// for a timestamp). A list sorted by a timestamp is ordered, and its cursor compared, by the
-/// column itself, so that an index on (tenant, column, id) serves the page and the read stops
-/// after its rows: a tenant's newest unresolved requests are read as they stand in
+/// Either way a page's cursor carries the last row's key as a bigint (`TimeKey` for a
+/// timestamp). A list sorted by a timestamp is ordered, and its cursor compared, by the column
+/// itself, so that an index on (tenant, column, id) serves the page and the read stops after its
+/// rows: a tenant's newest unresolved requests are read as they stand in
 /// `service_requests_tenant_open_created`, not found among all its unresolved requests and
 /// sorted.
 enum ListSort: Sendable {
@@ -20,8 +20,8 @@ enum ListSort: Sendable {
     /// The bigint key of a row, selected as `sort_key` for the cursor.
     var key: String {
         switch self {
-        case .time(let column): "(extract(epoch FROM \(column)) * 1000000)::bigint"
-        case .timeOrNull(let column): "coalesce((extract(epoch FROM \(column)) * 1000000)::bigint, \(Int64.max))"
+        case .time(let column): TimeKey.of(column)
+        case .timeOrNull(let column): "coalesce(\(TimeKey.of(column)), \(Int64.max))"
         case .key(let expression): expression
         }
     }
@@ -34,13 +34,12 @@ enum ListSort: Sendable {
         }
     }
 
-    /// Whether a cursor's key can be one of this sort's. A timestamp written by the server is
-    /// well inside the range PostgreSQL converts exactly (below 2^53 µs: the years 1685 to 2255,
-    /// for the interval is multiplied as a double); a key outside it is forged.
+    /// Whether a cursor's key can be one of this sort's (`TimeKey.accepts` for a time; for a
+    /// time or NULL, any key from 2^53 up stands for NULL).
     func accepts(_ key: Int64) -> Bool {
         switch self {
-        case .time: key.magnitude < 1 << 53
-        case .timeOrNull: key > -(1 << 53)
+        case .time: TimeKey.accepts(key)
+        case .timeOrNull: TimeKey.accepts(key) || key >= 1 << 53
         case .key: true
         }
     }
@@ -56,21 +55,16 @@ enum ListSort: Sendable {
         case .key(let expression):
             return "(\(expression), r.id) \(comparison) (\(query.bind(cursor.key)), \(id))"
         case .time(let column):
-            return "(\(column), r.id) \(comparison) (\(Self.instant(query.bind(cursor.key))), \(id))"
+            return "(\(column), r.id) \(comparison) (\(TimeKey.instant(query.bind(cursor.key))), \(id))"
         case .timeOrNull(let column):
             if cursor.key >= 1 << 53 {
                 // After a row without a time: ascending, only such rows are left; descending,
                 // the rest of them and then every row with a time.
                 return descending ? "(\(column) IS NOT NULL OR r.id < \(id))" : "(\(column) IS NULL AND r.id > \(id))"
             }
-            let rows = "(\(column), r.id) \(comparison) (\(Self.instant(query.bind(cursor.key))), \(id))"
+            let rows = "(\(column), r.id) \(comparison) (\(TimeKey.instant(query.bind(cursor.key))), \(id))"
             // Descending, the rows without a time came first; ascending, they are still to come.
             return descending || !nullsListed ? rows : "(\(rows) OR \(column) IS NULL)"
         }
-    }
-
-    /// The instant a key bound as `parameter` stands for.
-    private static func instant(_ parameter: String) -> String {
-        "('epoch'::timestamptz + \(parameter)::bigint * interval '1 microsecond')"
     }
 }

@@ -31,14 +31,13 @@ struct NotificationFeed: Sendable {
             }
             var query = QueryBuilder("""
                 SELECT id, kind, request_id, request_tenant_id, relationship_id, request_number, summary, detail, created_at, read_at,
-                       (extract(epoch FROM created_at) * 1000000)::bigint FROM notifications
+                       \(TimeKey.of("created_at")) FROM notifications
                 WHERE tenant_id = tenantdesk_current_tenant() AND recipient_id = 
                 """)
             query.append("\(query.bind(admin))")
             if request.unreadOnly { query.append(" AND read_at IS NULL") }
             if let before {
-                query.append(
-                    " AND ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(query.bind(before.micros)), \(query.bind(before.id)))")
+                query.append(" AND (created_at, id) < (\(TimeKey.instant(query.bind(before.micros))), \(query.bind(before.id)))")
             }
             query.append(" ORDER BY created_at DESC, id DESC LIMIT \(query.bind(request.limit + 1))")
             var items: [NotificationView] = []

@@ -16,7 +16,8 @@ struct TimeCursor: Sendable {
     /// Reads a cursor a list returned; anything else is a 422.
     init(encoded: String) throws(RPCProblem) {
         let parts = encoded.split(separator: "_", maxSplits: 1)
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+        guard parts.count == 2, let micros = Int64(parts[0]), TimeKey.accepts(micros), let id = UUID(uuidString: String(parts[1]))
+        else {
             throw WorkerProblems.invalid("cursor is not one this list returned")
         }
         self.init(micros: micros, id: id)

@@ -185,13 +185,12 @@ struct Webhooks: Sendable {
         let after = try cursor.map { raw throws(RPCProblem) in try TimeCursor(encoded: raw) }
         return try await database.withTenantTransaction(tenant) { connection in
             _ = try await one(webhook, on: connection)
-            let rows = try await connection.query("""
-                SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint FROM webhook_deliveries
-                WHERE webhook_id = \(webhook) AND (\(status)::text IS NULL OR status = \(status))
-                  AND (\(after?.micros)::bigint IS NULL
-                       OR ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(after?.micros), \(after?.id)))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit + 1)::int
-                """, logger: logger)
+            var query = QueryBuilder("SELECT id, \(TimeKey.of("created_at")) FROM webhook_deliveries WHERE webhook_id = ")
+            query.append(query.bind(webhook))
+            if let status { query.append(" AND status = \(query.bind(status))") }
+            if let after { query.append(" AND (created_at, id) < (\(TimeKey.instant(query.bind(after.micros))), \(query.bind(after.id)))") }
+            query.append(" ORDER BY created_at DESC, id DESC LIMIT \(limit + 1)")
+            let rows = try await connection.query(query.query, logger: logger)
             var keys: [TimeCursor] = []
             for try await (id, micros) in rows.decode((UUID, Int64).self) { keys.append(TimeCursor(micros: micros, id: id)) }
             let page = Array(keys.prefix(limit))

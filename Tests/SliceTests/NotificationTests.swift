@@ -54,6 +54,19 @@ struct NotificationTests {
             // Support's public answer, and the resolution as a survey request; their own message brought
             // them nothing; the internal note never reaches them.
             #expect(Self.kinds(requester, request: id) == ["message", "survey_requested"], "\(requester)")
+            // Pages of one, each before the previous page's cursor, are the feed in order; a cursor
+            // no server wrote is refused.
+            var paged: [String] = []
+            var before: String?
+            repeat {
+                let reply = try await api.send(.get, "/v1/me/notifications?limit=1" + (before.map { "&before=\($0)" } ?? ""), token: w.ta1Token)
+                #expect(reply.status == 200, "\(reply.body)")
+                paged += (try reply.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                before = try reply.json()["next_cursor"] as? String
+            } while before != nil && paged.count < 50
+            #expect(paged == requester.compactMap { $0["id"] as? String })
+            let forged = try await api.send(.get, "/v1/me/notifications?before=\(Int64.max)_\(UUID().uuidString)", token: w.ta1Token)
+            #expect(forged.status == 422, "\(forged.body)")
             #expect(!String(describing: requester).contains("Internal"))
             // The engineer: the assignment and the customer's reply (not their own messages or transition).
             #expect(Self.kinds(try await Self.feed(api, w.engineerToken), request: id) == ["assigned", "message"])

@@ -158,6 +158,9 @@ struct WebhookTests {
             let cursor = try #require(page["next_cursor"] as? String)
             let next = try await api.send(.get, "/v1/tenants/\(w.c1)/webhooks/\(good)/deliveries?limit=1&cursor=\(cursor)", token: w.ta1Token)
             #expect(next.status == 200)
+            let forged = try await api.send(
+                .get, "/v1/tenants/\(w.c1)/webhooks/\(good)/deliveries?cursor=\(Int64.max)_\(UUID().uuidString)", token: w.ta1Token)
+            #expect(forged.status == 422, "\(forged.body)")
             #expect(try (next.json()["items"] as? [[String: Any]])?.first?["id"] as? String != (page["items"] as? [[String: Any]])?.first?["id"] as? String)
             let audit = try await api.send(.get, "/v1/tenants/\(w.c1)/audit-events?action=webhook.created", token: w.ta1Token)
             #expect(audit.body.contains(good) && audit.body.contains(bad) && audit.body.contains(slow))
