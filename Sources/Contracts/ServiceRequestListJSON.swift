@@ -14,11 +14,29 @@ public enum ServiceRequestListJSON {
     /// The `items` array of a page, written apart so that a page can be written while its
     /// counts are still being computed.
     public static func items(_ items: [ServiceRequestView]) -> [UInt8] {
-        var json = JSONWriter(capacity: 2 + items.count * 1024)
-        json.beginArray()
-        for item in items { write(item, to: &json) }
-        json.endArray()
-        return json.bytes
+        var writer = ItemsWriter(expected: items.count)
+        for item in items { writer.append(item) }
+        return writer.finished()
+    }
+
+    /// Writes the `items` array of a page one request at a time, so that a page can be written
+    /// while its rows are still arriving.
+    public struct ItemsWriter: Sendable {
+        private var json: JSONWriter
+
+        /// A writer with room for about `expected` requests.
+        public init(expected: Int) {
+            json = JSONWriter(capacity: 2 + expected * 1024)
+            json.beginArray()
+        }
+
+        public mutating func append(_ item: ServiceRequestView) { write(item, to: &json) }
+
+        /// The array, closed.
+        public consuming func finished() -> [UInt8] {
+            json.endArray()
+            return json.bytes
+        }
     }
 
     /// A page from its items' JSON (`items(_:)`).

@@ -184,10 +184,28 @@ extension RequestQueries {
         }
     }
 
+    /// Hands each row of a list statement to `body` as it arrives, as `rows(of:)` reads them.
+    static func forEachRow(
+        of statement: QueryBuilder, on connection: PostgresConnection, logger: Logger, _ body: (PostgresRow) throws -> Void
+    ) async throws {
+        switch statement.sql {
+        case DefaultListPage.sql:
+            try await each(of: connection.execute(DefaultListPage(bindings: statement.binds), logger: logger), body)
+        case DefaultListCounts.sql:
+            try await each(of: connection.execute(DefaultListCounts(bindings: statement.binds), logger: logger), body)
+        default:
+            try await each(of: connection.query(statement.query, logger: logger), body)
+        }
+    }
+
     private static func collect<Rows: AsyncSequence>(_ rows: Rows) async throws -> [Rows.Element] {
         var collected: [Rows.Element] = []
         for try await row in rows { collected.append(row) }
         return collected
+    }
+
+    private static func each<Rows: AsyncSequence>(of rows: Rows, _ body: (Rows.Element) throws -> Void) async throws {
+        for try await row in rows { try body(row) }
     }
 }
 

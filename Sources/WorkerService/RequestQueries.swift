@@ -53,19 +53,20 @@ struct RequestQueries: Sendable {
 
     /// A page of the list, with its counts per status.
     func list(_ request: ListRequestsMethod.Request) async throws -> ListRequestsMethod.Response {
-        try await page(request, render: { $0 }) { page in
+        try await page(request, items: [ServiceRequestView](), render: { $0.append($1) }) { page in
             .init(items: page.items, nextCursor: page.nextCursor, counts: page.counts)
         }
     }
 
-    /// The same page as the API's JSON (`ServiceRequestList`); its items are written while
-    /// PostgreSQL is still counting. `answer` gets the page as soon as it is complete, on the
-    /// database connection's thread, before the read's COMMIT is sent.
+    /// The same page as the API's JSON (`ServiceRequestList`); each item is written as its row
+    /// arrives. `answer` gets the page as soon as it is complete, on the database connection's
+    /// thread, before the read's COMMIT is sent.
     func listJSON(
         _ request: ListRequestsMethod.Request, answer: ([UInt8]) -> Void = { _ in }
     ) async throws -> [UInt8] {
-        try await page(request, render: { ServiceRequestListJSON.items($0) }) { page in
-            let json = ServiceRequestListJSON.bytes(itemsJSON: page.items, nextCursor: page.nextCursor, counts: page.counts)
+        let items = ServiceRequestListJSON.ItemsWriter(expected: request.limit)
+        return try await page(request, items: items, render: { $0.append($1) }) { page in
+            let json = ServiceRequestListJSON.bytes(itemsJSON: page.items.finished(), nextCursor: page.nextCursor, counts: page.counts)
             answer(json)
             return json
         }
@@ -77,11 +78,13 @@ struct RequestQueries: Sendable {
         var counts: [String: Int]
     }
 
-    /// Reads a page, hands its requests to `render` while the counts per status are being
-    /// computed, and returns what `finish` makes of what `render` made of them with the counts
-    /// (`finish` runs inside the read, on the connection's event loop).
+    /// Reads a page, handing each request to `render` as its row arrives (the first rows are
+    /// decoded and written while PostgreSQL still reads the next), and returns what `finish`
+    /// makes of the rendered items with the counts per status (`finish` runs inside the read, on
+    /// the connection's event loop).
     private func page<Items: Sendable, Output: Sendable>(
-        _ request: ListRequestsMethod.Request, render: ([ServiceRequestView]) -> Items, finish: (Page<Items>) -> Output
+        _ request: ListRequestsMethod.Request, items start: Items, render: (inout Items, ServiceRequestView) -> Void,
+        finish: (Page<Items>) -> Output
     ) async throws -> Output {
         let context = request.context
         let statements = try Self.listStatements(request)
@@ -90,31 +93,32 @@ struct RequestQueries: Sendable {
             supportScope: request.scope == .support
         ) { connection in
             // The counts are queued right behind the page (PostgresNIO sends the next statement as
-            // soon as the previous answer is complete): PostgreSQL counts while the page is decoded
-            // and rendered here.
+            // soon as the previous answer is complete): PostgreSQL counts while the last rows are
+            // decoded and written here.
             async let countRows = Self.rows(of: statements.counts, on: connection, logger: logger)
-            let rows = try await Self.rows(of: statements.page, on: connection, logger: logger)
             let now = Date()
-            var items: [ServiceRequestView] = []
+            var items = start
+            var count = 0
             var last: ListCursor?
             var hasMore = false
-            for row in rows {
-                if items.count == request.limit {
+            try await Self.forEachRow(of: statements.page, on: connection, logger: logger) { row in
+                // The page reads one row more than it shows, to tell whether there is a next page.
+                guard count < request.limit else {
                     hasMore = true
-                    break
+                    return
                 }
                 var cells = RowCells(row)
                 let record = try RequestRecord(cells: &cells)
-                items.append(record.view(side: context.side, now: now))
+                render(&items, record.view(side: context.side, now: now))
+                count += 1
                 last = ListCursor(sort: request.sort, key: try cells.next("sort_key", Int64.self), id: record.id)
             }
-            let rendered = render(items)
             var counts: [String: Int] = [:]
             for row in try await countRows {
                 let (status, count) = try row.decode((String, Int).self)
                 counts[status] = count
             }
-            return finish(Page(items: rendered, nextCursor: hasMore ? last?.encoded : nil, counts: counts))
+            return finish(Page(items: items, nextCursor: hasMore ? last?.encoded : nil, counts: counts))
         }
     }
 }
