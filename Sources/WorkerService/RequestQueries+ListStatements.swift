@@ -133,9 +133,23 @@ extension RequestQueries {
         if narrowing.sql.isEmpty {
             counts = keptCounts(context, appendTenants: appendTenants)
         } else {
+            // Counted, drafts apart: what the caller sees past the draft stage is then read from
+            // the tenant's index by creation time alone when the filters are among its columns
+            // (migration 23); the visibility of drafts needs columns it does not carry.
             counts = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-            appendFilters(to: &counts)
+            appendTenants("r.tenant_id", to: &counts)
+            counts.append("r.status <> 'draft'")
+            appendNarrowing(to: &counts)
             counts.append(" GROUP BY r.status")
+            // Support never sees drafts; an admin sees their own until they expire.
+            if context.side != .support {
+                counts.append(" UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE ")
+                appendTenants("r.tenant_id", to: &counts)
+                let owner = counts.bind(admin)
+                counts.append("r.status = 'draft' AND r.requested_by = \(owner) AND r.draft_expires_at > now()")
+                appendNarrowing(to: &counts)
+                counts.append(" GROUP BY r.status")
+            }
         }
         return ListStatements(page: page, counts: counts, readTenants: readTenants)
     }

@@ -77,6 +77,20 @@ import Testing
         #expect(try Self.statements(side: .support, scope: .support).counts.sql
             == "SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE c.count > 0 GROUP BY c.status")
         #expect(try Self.statements().counts.sql.contains("r.status = 'draft' AND r.requested_by = $1"))
+        // A filtered count reads what is past the draft stage without the drafts' visibility (so
+        // that the tenant's covering index answers it alone), and the reader's own drafts apart.
+        let severityA = try Self.statements(severities: [.a]).counts.sql
+        #expect(severityA == """
+            SELECT r.status, count(*)::int FROM service_requests r WHERE r.tenant_id = tenantdesk_current_tenant() AND \
+            r.status <> 'draft' AND r.severity = ANY($1) GROUP BY r.status \
+            UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE r.tenant_id = tenantdesk_current_tenant() AND \
+            r.status = 'draft' AND r.requested_by = $2 AND r.draft_expires_at > now() AND r.severity = ANY($3) GROUP BY r.status
+            """)
+        let supportFiltered = try Self.statements(side: .support, scope: .support, assignee: "me").counts.sql
+        #expect(supportFiltered == """
+            SELECT r.status, count(*)::int FROM service_requests r WHERE r.status <> 'draft' AND r.assigned_to = $1 \
+            GROUP BY r.status
+            """)
     }
 
     @Test("read again and again on one connection (generic plans), each tenant's default view shows only its own requests")
