@@ -233,10 +233,16 @@ struct WorkerCrashTests {
     }
 
     /// Sends until the answer is not 503/504 (an RPC lost with a killed worker), at most 30 times.
+    /// Sends until the answer is final, as a client does: a retry after a timeout can meet the
+    /// first attempt still running (its message redelivered to another worker copy), which is a
+    /// 409 `idempotency-in-flight` that asks to retry shortly.
     static func retrying(_ counter: Counter, _ send: () async throws -> API.Reply) async throws -> API.Reply {
+        func again(_ reply: API.Reply) -> Bool {
+            [503, 504].contains(reply.status) || (reply.status == 409 && reply.body.contains(ProblemType.idempotencyInFlight))
+        }
         var reply = try await send()
         var attempts = 1
-        while [503, 504].contains(reply.status) && attempts < 30 {
+        while again(reply) && attempts < 30 {
             if counter.value < 5 { note("retrying after \(reply.status): \(reply.body.prefix(300))") }
             counter.increment()
             try await Task.sleep(for: .milliseconds(200))
