@@ -185,20 +185,15 @@ extension RequestQueries {
             createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-created", cursor: nil, limit: PageSize.standard))
     }()
 
-    /// The rows of a list statement: through its prepared form when it is one of the default view's,
-    /// else as built.
+    /// The rows of a list statement, collected (`forEachRow`).
     static func rows(of statement: QueryBuilder, on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow] {
-        switch statement.sql {
-        case DefaultListPage.sql:
-            try await collect(connection.execute(DefaultListPage(bindings: statement.binds), logger: logger))
-        case DefaultListCounts.sql:
-            try await collect(connection.execute(DefaultListCounts(bindings: statement.binds), logger: logger))
-        default:
-            try await collect(connection.query(statement.query, logger: logger))
-        }
+        var rows: [PostgresRow] = []
+        try await forEachRow(of: statement, on: connection, logger: logger) { rows.append($0) }
+        return rows
     }
 
-    /// Hands each row of a list statement to `body` as it arrives, as `rows(of:)` reads them.
+    /// Hands each row of a list statement to `body` as it arrives: through its prepared form when
+    /// it is one of the default view's, else as built.
     static func forEachRow(
         of statement: QueryBuilder, on connection: PostgresConnection, logger: Logger, _ body: (PostgresRow) throws -> Void
     ) async throws {
@@ -210,12 +205,6 @@ extension RequestQueries {
         default:
             try await each(of: connection.query(statement.query, logger: logger), body)
         }
-    }
-
-    private static func collect<Rows: AsyncSequence>(_ rows: Rows) async throws -> [Rows.Element] {
-        var collected: [Rows.Element] = []
-        for try await row in rows { collected.append(row) }
-        return collected
     }
 
     private static func each<Rows: AsyncSequence>(of rows: Rows, _ body: (Rows.Element) throws -> Void) async throws {
