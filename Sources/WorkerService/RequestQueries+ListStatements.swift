@@ -141,15 +141,7 @@ extension RequestQueries {
             counts.append("r.status <> 'draft'")
             appendNarrowing(to: &counts)
             counts.append(" GROUP BY r.status")
-            // Support never sees drafts; an admin sees their own until they expire.
-            if context.side != .support {
-                counts.append(" UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-                appendTenants("r.tenant_id", to: &counts)
-                let owner = counts.bind(admin)
-                counts.append("r.status = 'draft' AND r.requested_by = \(owner) AND r.draft_expires_at > now()")
-                appendNarrowing(to: &counts)
-                counts.append(" GROUP BY r.status")
-            }
+            appendOwnDrafts(context, to: &counts, tenants: appendTenants, narrow: appendNarrowing)
         }
         return ListStatements(page: page, counts: counts, readTenants: readTenants)
     }
@@ -163,14 +155,24 @@ extension RequestQueries {
         var counts = QueryBuilder("SELECT c.status, sum(c.count)::int FROM service_request_counts c WHERE ")
         appendTenants("c.tenant_id", &counts)
         counts.append("c.count > 0 GROUP BY c.status")
-        // Support never sees drafts; an admin sees their own until they expire.
-        if context.side != .support {
-            counts.append(" UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-            appendTenants("r.tenant_id", &counts)
-            let admin = counts.bind(UUID(uuidString: context.adminID) ?? UUID())
-            counts.append("r.status = 'draft' AND r.requested_by = \(admin) AND r.draft_expires_at > now() GROUP BY r.status")
-        }
+        appendOwnDrafts(context, to: &counts, tenants: appendTenants)
         return counts
+    }
+
+    /// Appends ` UNION ALL` the counts of the reader's own unexpired drafts in the list's tenants,
+    /// narrowed by `narrow` (a count of requests past the draft stage leaves them out). Support
+    /// never sees drafts.
+    private static func appendOwnDrafts(
+        _ context: ActingContext, to counts: inout QueryBuilder, tenants appendTenants: (String, inout QueryBuilder) -> Void,
+        narrow: (inout QueryBuilder) -> Void = { _ in }
+    ) {
+        guard context.side != .support else { return }
+        counts.append(" UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE ")
+        appendTenants("r.tenant_id", &counts)
+        let admin = counts.bind(UUID(uuidString: context.adminID) ?? UUID())
+        counts.append("r.status = 'draft' AND \(ownDraft(admin))")
+        narrow(&counts)
+        counts.append(" GROUP BY r.status")
     }
 
     /// The statements of a tenant admin's default view (the values bound do not change the

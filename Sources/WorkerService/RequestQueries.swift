@@ -19,8 +19,14 @@ struct RequestQueries: Sendable {
             query.append("r.status <> 'draft'")
         } else {
             let admin = query.bind(UUID(uuidString: context.adminID) ?? UUID())
-            query.append("(r.status <> 'draft' OR (r.requested_by = \(admin) AND r.draft_expires_at > now()))")
+            query.append("(r.status <> 'draft' OR (\(ownDraft(admin))))")
         }
+    }
+
+    /// The condition that a draft is the admin's (bound as `admin`) and not expired: the only
+    /// drafts anyone sees.
+    static func ownDraft(_ admin: String) -> String {
+        "r.requested_by = \(admin) AND r.draft_expires_at > now()"
     }
 
     static func load(
