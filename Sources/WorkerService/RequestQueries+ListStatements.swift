@@ -92,11 +92,16 @@ extension RequestQueries {
                 if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
                     query.append(" AND r.number = \(query.bind(number))")
                 } else {
-                    let bound = query.bind(text)
-                    query.append("""
-                         AND (r.search @@ plainto_tsquery('english', \(bound))
-                              OR r.search @@ plainto_tsquery('simple', tenantdesk_cjk_bigrams(\(bound))))
-                        """)
+                    // The matching rows' locations, found through the search index (migration 25):
+                    // a condition on `r.search` itself could not use it under row-level security.
+                    let tenants: String
+                    switch (customer, request.scope) {
+                    case (let customer?, _): tenants = query.bind([customer])
+                    case (nil, .tenant): tenants = "ARRAY[tenantdesk_current_tenant()]"
+                    case (nil, .customers): tenants = query.bind(readTenants)
+                    case (nil, .support): tenants = "NULL::uuid[]"
+                    }
+                    query.append(" AND r.ctid = ANY((SELECT tenantdesk_request_text_matches(\(tenants), \(query.bind(text))))::tid[])")
                 }
             }
             if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import PostgresNIO
+import Store
+import Testing
+
+/// A list's text search (`q`), found through the search index by `tenantdesk_request_text_matches`
+/// (migration 25): each list finds its own requests only, and the function itself answers
+/// nothing its caller could not read.
+@Suite("Text search in the lists", .serialized, .timeLimit(.minutes(5)))
+struct RequestTextSearchTests {
+    /// A word no other test writes: the shared database holds every test's requests.
+    static func uniqueWord() -> String {
+        "zq" + String((0..<10).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
+    }
+
+    @Test("a search finds the list's own requests: a tenant's, a partner's customers', the support queues'; drafts their author's")
+    func listsFindTheirOwn() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let word = Self.uniqueWord()
+            let contoso = try await ServiceRequestFlowTests.submitted(api, w, summary: "VPN \(word) not applied", severity: "C")
+            let northwind = try await ServiceRequestFlowTests.submitted(
+                api, w, summary: "Printer \(word) stuck", severity: "C", token: w.ta2Token, tenant: w.c2)
+            _ = try await ServiceRequestFlowTests.submitted(api, w, summary: "Printer queue stuck", severity: "C")
+            let draft = try await api.send(.post, "/v1/tenants/\(w.c1)/requests", token: w.ta1Token, json: """
+                {"category":"enrollment","summary":"Draft about \(word)","severity":"C","language":"en"}
+                """)
+            #expect(draft.status == 201, "\(draft.body)")
+            let draftID = try draft.string("id")
+
+            func list(_ path: String, _ token: String) async throws -> (ids: Set<String>, counts: [String: Int]) {
+                let reply = try await api.send(.get, path, token: token)
+                #expect(reply.status == 200, "\(path): \(reply.body)")
+                return (Set(try SupportWorkTests.ids(reply)), try reply.json()["counts"] as? [String: Int] ?? [:])
+            }
+            // A tenant's list: its own request, and the author's own draft beside it.
+            let mine = try await list("/v1/tenants/\(w.c1)/requests?q=\(word)&status=all", w.ta1Token)
+            #expect(mine.ids == [contoso, draftID])
+            #expect(mine.counts == ["submitted": 1, "draft": 1])
+            let colleague = try await list("/v1/tenants/\(w.c1)/requests?q=\(word)&status=all", w.sa1Token)
+            #expect(colleague.ids == [contoso])
+            #expect(colleague.counts == ["submitted": 1])
+            // Words are matched as words, in English: "applied" finds "apply".
+            #expect(try await list("/v1/tenants/\(w.c1)/requests?q=apply%20\(word)", w.ta1Token).ids == [contoso])
+            #expect(try await list("/v1/tenants/\(w.c2)/requests?q=\(word)", w.ta2Token).ids == [northwind])
+            // A partner's list: the customers its delegations reach (Contoso), not Northwind.
+            let partner = try await list("/v1/tenants/\(w.partner)/customer-requests?q=\(word)", w.paToken)
+            #expect(partner.ids == [contoso])
+            #expect(partner.counts == ["submitted": 1])
+            // The support queues: every customer, or one.
+            #expect(try await list("/v1/support/requests?q=\(word)", w.engineerToken).ids == [contoso, northwind])
+            #expect(try await list("/v1/support/requests?q=\(word)&customer=\(w.c2)", w.engineerToken).ids == [northwind])
+            // A word found nowhere: an empty list with no counts.
+            let none = try await list("/v1/tenants/\(w.c1)/requests?q=\(Self.uniqueWord())&status=all", w.ta1Token)
+            #expect(none.ids.isEmpty)
+            #expect(none.counts.isEmpty)
+        }
+    }
+
+    @Test("the search function answers nothing outside the tenants its caller is bound to, listed for, or supports")
+    func functionStaysWithinThePolicies() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let word = Self.uniqueWord()
+            _ = try await ServiceRequestFlowTests.submitted(api, w, summary: "Laptop \(word) offline", severity: "C")
+            _ = try await ServiceRequestFlowTests.submitted(
+                api, w, summary: "Laptop \(word) offline", severity: "C", token: w.ta2Token, tenant: w.c2)
+            try await Self.checkFunction(environment, a: try #require(UUID(uuidString: w.c1)),
+                                         b: try #require(UUID(uuidString: w.c2)), word: word)
+        }
+    }
+
+    /// Calls the function as the services' role, bound to A, listed for B, unbound, and for support:
+    /// tenants A and B each hold one request with `word`.
+    static func checkFunction(_ environment: SliceStack.Environment, a: UUID, b: UUID, word: String) async throws {
+        var app = environment.owner
+        app.user = "tenantdesk_app"
+        app.password = "tenantdesk_app"
+        try await Database.with(app, logger: SliceStack.logger) { database in
+            func matches(_ tenants: [UUID]?, on connection: PostgresConnection) async throws -> Int {
+                let rows = try await connection.query(
+                    "SELECT cardinality(tenantdesk_request_text_matches(\(tenants), \(word)))", logger: database.logger
+                ).collect()
+                return try rows.first?.decode(Int.self) ?? -1
+            }
+            let bound = try await database.withTenantTransaction(a) { connection in
+                [try await matches([a], on: connection), try await matches([a, b], on: connection),
+                 try await matches([b], on: connection), try await matches(nil, on: connection)]
+            }
+            #expect(bound == [1, 1, 0, 0])
+            let unbound = try await database.withTransaction { connection in
+                [try await matches([a, b], on: connection), try await matches(nil, on: connection)]
+            }
+            #expect(unbound == [0, 0])
+            let listed = try await database.withTransaction { connection in
+                try await connection.query("SELECT set_config('tenantdesk.read_tenant_ids', \(b.uuidString), true)", logger: database.logger)
+                return [try await matches([a, b], on: connection), try await matches([a], on: connection)]
+            }
+            #expect(listed == [1, 0])
+            let support = try await database.withTransaction { connection in
+                try await connection.query("SELECT set_config('tenantdesk.support_scope', 'all', true)", logger: database.logger)
+                return [try await matches([b], on: connection), try await matches(nil, on: connection)]
+            }
+            #expect(support == [1, 2])
+        }
+    }
+}
