@@ -77,7 +77,9 @@ extension RequestQueries {
         }
 
         /// Appends the filters that narrow a list within its tenants (each preceded by ` AND `).
-        func appendNarrowing(to query: inout QueryBuilder) {
+        /// The text is matched through the search index, or, with `fewRows` (the reader's own
+        /// drafts), on the rows themselves.
+        func appendNarrowing(to query: inout QueryBuilder, fewRows: Bool = false) {
             if let queue = request.queue { query.append(" AND r.queue_id = \(query.bind(queue))") }
             switch request.assignee {
             case nil: break
@@ -91,6 +93,10 @@ extension RequestQueries {
             if let text, !text.isEmpty {
                 if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
                     query.append(" AND r.number = \(query.bind(number))")
+                } else if fewRows {
+                    let bound = query.bind(text)
+                    query.append(
+                        " AND r.search @@ (plainto_tsquery('english', \(bound)) || plainto_tsquery('simple', tenantdesk_cjk_bigrams(\(bound))))")
                 } else {
                     // The matching rows' locations, found through the search index (migration 25):
                     // a condition on `r.search` itself could not use it under row-level security.
@@ -146,7 +152,7 @@ extension RequestQueries {
             counts.append("r.status <> 'draft'")
             appendNarrowing(to: &counts)
             counts.append(" GROUP BY r.status")
-            appendOwnDrafts(context, to: &counts, tenants: appendTenants, narrow: appendNarrowing)
+            appendOwnDrafts(context, to: &counts, tenants: appendTenants) { appendNarrowing(to: &$0, fewRows: true) }
         }
         return ListStatements(page: page, counts: counts, readTenants: readTenants)
     }

@@ -86,6 +86,27 @@ import Testing
             UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE r.tenant_id = tenantdesk_current_tenant() AND \
             r.status = 'draft' AND r.requested_by = $2 AND r.draft_expires_at > now() AND r.severity = ANY($3) GROUP BY r.status
             """)
+        // A text search finds its rows through the search index (their locations, from the
+        // definer function, within the list's tenants); the reader's few own drafts are matched
+        // on the rows themselves.
+        let text = try Self.statements(text: "vpn").counts.sql
+        #expect(text == """
+            SELECT r.status, count(*)::int FROM service_requests r WHERE r.tenant_id = tenantdesk_current_tenant() AND \
+            r.status <> 'draft' AND r.ctid = ANY((SELECT tenantdesk_request_text_matches(ARRAY[tenantdesk_current_tenant()], $1))::tid[]) \
+            GROUP BY r.status \
+            UNION ALL SELECT r.status, count(*)::int FROM service_requests r WHERE r.tenant_id = tenantdesk_current_tenant() AND \
+            r.status = 'draft' AND r.requested_by = $2 AND r.draft_expires_at > now() AND \
+            r.search @@ (plainto_tsquery('english', $3) || plainto_tsquery('simple', tenantdesk_cjk_bigrams($3))) GROUP BY r.status
+            """)
+        #expect(try Self.statements(text: "vpn").page.sql.contains(
+            #/r\.ctid = ANY\(\(SELECT tenantdesk_request_text_matches\(ARRAY\[tenantdesk_current_tenant\(\)\], \$\d+\)\)::tid\[\]\)/#))
+        // A partner's: the customers listed, bound.
+        let partner = try Self.statements(scope: .customers([UUID().uuidString]), text: "vpn").page.sql
+        #expect(partner.contains(#/r\.ctid = ANY\(\(SELECT tenantdesk_request_text_matches\(\$\d+, \$\d+\)\)::tid\[\]\)/#))
+        #expect(try Self.statements(side: .support, scope: .support, text: "vpn").counts.sql == """
+            SELECT r.status, count(*)::int FROM service_requests r WHERE r.status <> 'draft' AND \
+            r.ctid = ANY((SELECT tenantdesk_request_text_matches(NULL::uuid[], $1))::tid[]) GROUP BY r.status
+            """)
         let supportFiltered = try Self.statements(side: .support, scope: .support, assignee: "me").counts.sql
         #expect(supportFiltered == """
             SELECT r.status, count(*)::int FROM service_requests r WHERE r.status <> 'draft' AND r.assigned_to = $1 \
