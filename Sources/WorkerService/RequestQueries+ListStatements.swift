@@ -76,10 +76,19 @@ extension RequestQueries {
             if let customer { query.append("\(column) = \(query.bind(customer)) AND ") }
         }
 
-        /// Appends the filters that narrow a list within its tenants (each preceded by ` AND `).
-        /// The text is matched through the search index, or, with `fewRows` (the reader's own
-        /// drafts), on the rows themselves.
-        func appendNarrowing(to query: inout QueryBuilder, fewRows: Bool = false) {
+        /// The tenants a text search looks in (`tenantdesk_request_text_matches`' first argument).
+        func searchedTenants(in query: inout QueryBuilder) -> String {
+            switch (customer, request.scope) {
+            case (let customer?, _): query.bind([customer])
+            case (nil, .tenant): "ARRAY[tenantdesk_current_tenant()]"
+            case (nil, .customers): query.bind(readTenants)
+            case (nil, .support): "NULL::uuid[]"
+            }
+        }
+
+        /// Appends the filters that narrow a list within its tenants (each preceded by ` AND `),
+        /// the text matched as `words` says.
+        func appendNarrowing(to query: inout QueryBuilder, words: ListTextMatch = .rows) {
             if let queue = request.queue { query.append(" AND r.queue_id = \(query.bind(queue))") }
             switch request.assignee {
             case nil: break
@@ -91,23 +100,10 @@ extension RequestQueries {
             if let category { query.append(" AND r.category_code = \(query.bind(category))") }
             if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
             if let text, !text.isEmpty {
-                if let number = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
+                if let number = ListTextMatch.number(in: text) {
                     query.append(" AND r.number = \(query.bind(number))")
-                } else if fewRows {
-                    let bound = query.bind(text)
-                    query.append(
-                        " AND r.search @@ (plainto_tsquery('english', \(bound)) || plainto_tsquery('simple', tenantdesk_cjk_bigrams(\(bound))))")
                 } else {
-                    // The matching rows' locations, found through the search index (migration 25):
-                    // a condition on `r.search` itself could not use it under row-level security.
-                    let tenants: String
-                    switch (customer, request.scope) {
-                    case (let customer?, _): tenants = query.bind([customer])
-                    case (nil, .tenant): tenants = "ARRAY[tenantdesk_current_tenant()]"
-                    case (nil, .customers): tenants = query.bind(readTenants)
-                    case (nil, .support): tenants = "NULL::uuid[]"
-                    }
-                    query.append(" AND r.ctid = ANY((SELECT tenantdesk_request_text_matches(\(tenants), \(query.bind(text))))::tid[])")
+                    query.append(words.condition(text: text, in: &query))
                 }
             }
             if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }
@@ -117,25 +113,58 @@ extension RequestQueries {
         }
 
         /// Appends the filters every part shares (all but status).
-        func appendFilters(to query: inout QueryBuilder) {
+        func appendFilters(to query: inout QueryBuilder, words: ListTextMatch) {
             appendTenants("r.tenant_id", to: &query)
             appendVisible(context, to: &query)
-            appendNarrowing(to: &query)
+            appendNarrowing(to: &query, words: words)
         }
 
-        var page = QueryBuilder("SELECT \(RequestRecord.listColumns), \(sort.key) AS sort_key FROM service_requests r WHERE ")
-        appendFilters(to: &page)
+        /// Appends one SELECT of the page.
+        func appendPage(to page: inout QueryBuilder, words: ListTextMatch) {
+            page.append("SELECT \(RequestRecord.listColumns), \(sort.key) AS sort_key FROM service_requests r WHERE ")
+            appendFilters(to: &page, words: words)
         // The statuses and the page size are written into the text, not bound: both come from closed
         // sets (the statuses' names, a size checked to be 1 to 200). With them bound, PostgreSQL
         // would plan the prepared default view again on every run (a generic plan cannot know
         // how many rows the LIMIT keeps); written in, it plans it once per connection.
-        page.append(" AND r.status = ANY('{\(statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
-        let direction = descending ? "DESC" : "ASC"
-        if let cursor {
-            let condition = sort.after(cursor, descending: descending, nullsListed: statuses.contains(.draft), in: &page)
-            page.append(" AND \(condition)")
+            page.append(" AND r.status = ANY('{\(statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
+            let direction = descending ? "DESC" : "ASC"
+            if let cursor {
+                let condition = sort.after(cursor, descending: descending, nullsListed: statuses.contains(.draft), in: &page)
+                page.append(" AND \(condition)")
+            }
+            page.append(" ORDER BY \(sort.order) \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
         }
-        page.append(" ORDER BY \(sort.order) \(direction), r.id \(direction) LIMIT \(request.limit + 1)")
+
+        /// Appends the count of what the caller sees past the draft stage.
+        func appendPastDrafts(to counts: inout QueryBuilder, words: ListTextMatch) {
+            counts.append("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
+            appendTenants("r.tenant_id", to: &counts)
+            counts.append("r.status <> 'draft'")
+            appendNarrowing(to: &counts, words: words)
+            counts.append(" GROUP BY r.status")
+        }
+
+        // A search for words reads the matching rows through the search index, or, when they are
+        // too many for that, matches the rows in turn (`ListTextMatch`): two branches of which
+        // only one reads anything.
+        let searchesWords = text.map { !$0.isEmpty && ListTextMatch.number(in: $0) == nil } ?? false
+        func appendMatches(to query: inout QueryBuilder) {
+            guard searchesWords, let text else { return }
+            query.append(ListTextMatch.matches(tenants: searchedTenants(in: &query), text: query.bind(text)))
+        }
+
+        var page = QueryBuilder()
+        appendMatches(to: &page)
+        if searchesWords {
+            page.append("(")
+            appendPage(to: &page, words: .indexed)
+            page.append(") UNION ALL (")
+            appendPage(to: &page, words: .rowsWhenMany)
+            page.append(")")
+        } else {
+            appendPage(to: &page, words: .indexed)
+        }
         // Without a narrowing filter (whichever `appendNarrowing` knows), the counts are those kept
         // per tenant and status (for the support queues, summed over every tenant).
         var narrowing = QueryBuilder()
@@ -147,12 +176,15 @@ extension RequestQueries {
             // Counted, drafts apart: what the caller sees past the draft stage is then read from
             // the tenant's index by creation time alone when the filters are among its columns
             // (migration 23); the visibility of drafts needs columns it does not carry.
-            counts = QueryBuilder("SELECT r.status, count(*)::int FROM service_requests r WHERE ")
-            appendTenants("r.tenant_id", to: &counts)
-            counts.append("r.status <> 'draft'")
-            appendNarrowing(to: &counts)
-            counts.append(" GROUP BY r.status")
-            appendOwnDrafts(context, to: &counts, tenants: appendTenants) { appendNarrowing(to: &$0, fewRows: true) }
+            counts = QueryBuilder()
+            appendMatches(to: &counts)
+            appendPastDrafts(to: &counts, words: .indexed)
+            if searchesWords {
+                counts.append(" UNION ALL ")
+                appendPastDrafts(to: &counts, words: .rowsWhenMany)
+            }
+            // The reader's own drafts are few: their words are matched on the rows.
+            appendOwnDrafts(context, to: &counts, tenants: appendTenants) { appendNarrowing(to: &$0, words: .rows) }
         }
         return ListStatements(page: page, counts: counts, readTenants: readTenants)
     }

@@ -60,6 +60,53 @@ struct RequestTextSearchTests {
         }
     }
 
+    @Test("words in more requests than the index reads well are matched on the rows: the same list, the same counts")
+    func manyMatches() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let word = Self.uniqueWord()
+            let tenant = try #require(UUID(uuidString: w.c2))
+            // 10,001 closed requests of Northwind with the word: more than the function reads by
+            // location (at least 10,000, or a quarter of the tenants' requests).
+            try await WorkerTestSupport.owner(environment) { db in
+                try await db.client.query("""
+                    INSERT INTO service_requests (
+                        id, tenant_id, number, status, category_code, summary, severity, language, contact_name, contact_email,
+                        contact_method, requested_by, requested_by_name, requested_by_tenant, plan, response_target_minutes,
+                        response_due_at, response_explanation, first_response_at, submitted_at, resolved_at, closed_at)
+                    SELECT gen_random_uuid(), \(tenant), 1000000 + g, 'closed', 'billing', 'Old ' || \(word) || ' ' || g, 'C', 'en',
+                           'Nia', 'nia@northwind.example', 'email', a.id, 'Nia', \(tenant), 'professional', 480,
+                           now() - interval '10 days', '{}'::jsonb, now() - interval '11 days', now() - interval '11 days',
+                           now() - interval '10 days', now() - interval '9 days'
+                    FROM generate_series(1, 10001) AS g, (SELECT id FROM admins WHERE tenant_id = \(tenant) LIMIT 1) AS a
+                    """)
+            }
+            let open = try await ServiceRequestFlowTests.submitted(
+                api, w, summary: "New \(word) request", severity: "C", token: w.ta2Token, tenant: w.c2)
+            try await Database.with(WorkerTestSupport.app(environment), logger: SliceStack.logger) { database in
+                let none = try await database.withTenantTransaction(tenant) { connection in
+                    try await connection.query(
+                        "SELECT tenantdesk_request_text_matches(\([tenant]), \(word)) IS NULL", logger: database.logger
+                    ).collect().first?.decode(Bool.self)
+                }
+                #expect(none == true)
+            }
+            let base = "/v1/tenants/\(w.c2)/requests"
+            let unresolved = try await api.send(.get, "\(base)?q=\(word)", token: w.ta2Token)
+            #expect(try SupportWorkTests.ids(unresolved) == [open])
+            #expect(try unresolved.json()["counts"] as? [String: Int] == ["closed": 10001, "submitted": 1])
+            let all = try await api.send(.get, "\(base)?q=\(word)&status=all&limit=200", token: w.ta2Token)
+            #expect(try SupportWorkTests.ids(all).count == 200)
+            #expect(try SupportWorkTests.ids(all).first == open)
+            #expect(try all.json()["next_cursor"] is String)
+            // A rarer word of the same requests is read through the index again.
+            let one = try await api.send(.get, "\(base)?q=\(word)%205000&status=all", token: w.ta2Token)
+            #expect(try one.json()["counts"] as? [String: Int] == ["closed": 1])
+        }
+    }
+
     @Test("the search function answers nothing outside the tenants its caller is bound to, listed for, or supports")
     func functionStaysWithinThePolicies() async throws {
         let environment = try await SliceStack.shared.start()
