@@ -72,6 +72,11 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         configuration.options.connectionIdleTimeout = .seconds(60)
         configuration.options.minimumConnections = min(minimumConnections, maximumConnections)
         configuration.options.keepAliveBehavior = keepAlive.map { .init(frequency: $0) }
+        // No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
+        // jit_above_cost, and a statement that might read a large tenant's history (a text
+        // search's fallback branch, a count) can pass it even when it reads a few rows. Compiling
+        // took about 100 ms; the statements themselves take milliseconds.
+        configuration.options.additionalStartupParameters = [("jit", "off")]
         return configuration
     }
 }

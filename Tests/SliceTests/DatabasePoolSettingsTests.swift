@@ -35,6 +35,18 @@ struct DatabasePoolSettingsTests {
         #expect(slow.clientConfiguration.options.keepAliveBehavior?.frequency == .seconds(120))
     }
 
+    @Test("connections run without JIT compilation, for the services' role and the owner alike")
+    func noJIT() async throws {
+        let environment = try await SliceStack.shared.start()
+        #expect(environment.owner.clientConfiguration.options.additionalStartupParameters.map(\.0) == ["jit"])
+        for configuration in [environment.owner, WorkerTestSupport.app(environment)] {
+            let jit = try await Database.with(configuration, logger: SliceStack.logger) { database in
+                try await database.client.query("SHOW jit").collect().first?.decode(String.self)
+            }
+            #expect(jit == "off")
+        }
+    }
+
     @Test("a value out of range or not a number is a configuration error naming the variable", arguments: [
         ("TD_DATABASE_MIN_CONNECTIONS", "-1"), ("TD_DATABASE_MIN_CONNECTIONS", "41"), ("TD_DATABASE_MIN_CONNECTIONS", "four"),
         ("TD_DATABASE_KEEPALIVE_SECONDS", "3601"), ("TD_DATABASE_KEEPALIVE_SECONDS", "1.5"),
