@@ -123,10 +123,10 @@ extension RequestQueries {
         func appendPage(to page: inout QueryBuilder, words: ListTextMatch) {
             page.append("SELECT \(RequestRecord.listColumns), \(sort.key) AS sort_key FROM service_requests r WHERE ")
             appendFilters(to: &page, words: words)
-        // The statuses and the page size are written into the text, not bound: both come from closed
-        // sets (the statuses' names, a size checked to be 1 to 200). With them bound, PostgreSQL
-        // would plan the prepared default view again on every run (a generic plan cannot know
-        // how many rows the LIMIT keeps); written in, it plans it once per connection.
+            // The statuses and the page size are written into the text, not bound: both come from
+            // closed sets (the statuses' names, a size checked to be 1 to 200). With them bound,
+            // PostgreSQL would plan the prepared default view again on every run (a generic plan
+            // cannot know how many rows the LIMIT keeps); written in, it plans it once per connection.
             page.append(" AND r.status = ANY('{\(statuses.map(\.rawValue).joined(separator: ","))}'::text[])")
             let direction = descending ? "DESC" : "ASC"
             if let cursor {
