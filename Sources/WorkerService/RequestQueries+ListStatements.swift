@@ -156,6 +156,8 @@ extension RequestQueries {
 
         var page = QueryBuilder()
         appendMatches(to: &page)
+        // No ORDER BY over the two branches: only one has rows, and PostgreSQL appends a branch's
+        // rows in its order (the function is not parallel safe, so no parallel append mixes them).
         if searchesWords {
             page.append("(")
             appendPage(to: &page, words: .indexed)

@@ -50,6 +50,17 @@ struct RequestTextSearchTests {
             let partner = try await list("/v1/tenants/\(w.partner)/customer-requests?q=\(word)", w.paToken)
             #expect(partner.ids == [contoso])
             #expect(partner.counts == ["submitted": 1])
+            #expect(try await list("/v1/tenants/\(w.partner)/customer-requests?q=\(word)&customer=\(w.c1)", w.paToken).ids == [contoso])
+            // Pages of one, through the cursor: each request once, newest first.
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let path = "/v1/tenants/\(w.c1)/requests?q=\(word)&status=all&limit=1" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let reply = try await api.send(.get, path, token: w.ta1Token)
+                seen += try SupportWorkTests.ids(reply)
+                cursor = try reply.json()["next_cursor"] as? String
+            } while cursor != nil && seen.count < 5
+            #expect(seen == [draftID, contoso])
             // The support queues: every customer, or one.
             #expect(try await list("/v1/support/requests?q=\(word)", w.engineerToken).ids == [contoso, northwind])
             #expect(try await list("/v1/support/requests?q=\(word)&customer=\(w.c2)", w.engineerToken).ids == [northwind])
@@ -98,12 +109,26 @@ struct RequestTextSearchTests {
             #expect(try SupportWorkTests.ids(unresolved) == [open])
             #expect(try unresolved.json()["counts"] as? [String: Int] == ["closed": 10001, "submitted": 1])
             let all = try await api.send(.get, "\(base)?q=\(word)&status=all&limit=200", token: w.ta2Token)
-            #expect(try SupportWorkTests.ids(all).count == 200)
-            #expect(try SupportWorkTests.ids(all).first == open)
-            #expect(try all.json()["next_cursor"] is String)
+            let first = try SupportWorkTests.ids(all)
+            #expect(first.count == 200)
+            #expect(first.first == open)
+            // The next page continues where the first stopped.
+            let cursor = try #require(try all.json()["next_cursor"] as? String)
+            let next = try SupportWorkTests.ids(try await api.send(
+                .get, "\(base)?q=\(word)&status=all&limit=200&cursor=\(cursor)", token: w.ta2Token))
+            #expect(next.count == 200)
+            #expect(Set(first).isDisjoint(with: next))
             // A rarer word of the same requests is read through the index again.
             let one = try await api.send(.get, "\(base)?q=\(word)%205000&status=all", token: w.ta2Token)
             #expect(try one.json()["counts"] as? [String: Int] == ["closed": 1])
+            try await Database.with(WorkerTestSupport.app(environment), logger: SliceStack.logger) { database in
+                let rare = try await database.withTenantTransaction(tenant) { connection in
+                    try await connection.query(
+                        "SELECT cardinality(tenantdesk_request_text_matches(\([tenant]), \(word + " 5000")))", logger: database.logger
+                    ).collect().first?.decode(Int.self)
+                }
+                #expect(rare == 1)
+            }
         }
     }
 
