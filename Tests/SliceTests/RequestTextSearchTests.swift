@@ -147,6 +147,48 @@ struct RequestTextSearchTests {
         }
     }
 
+    @Test("the planner's estimate tells words in very many requests from rare ones; only the search function may ask it")
+    func plannerEstimate() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let w = try await PartnerWorld.build(API(client: client), environment: environment)
+            let tenant = try #require(UUID(uuidString: w.c2))
+            let word = Self.uniqueWord()
+            let absent = Self.uniqueWord()
+            try await WorkerTestSupport.owner(environment) { db in
+                try await db.client.query("""
+                    INSERT INTO service_requests (
+                        id, tenant_id, number, status, category_code, summary, severity, language, contact_name, contact_email,
+                        contact_method, requested_by, requested_by_name, requested_by_tenant, plan, response_target_minutes,
+                        response_due_at, response_explanation, first_response_at, submitted_at, resolved_at, closed_at)
+                    SELECT gen_random_uuid(), \(tenant), 2000000 + g, 'closed', 'billing', 'Old ' || \(word) || ' ' || g, 'C', 'en',
+                           'Nia', 'nia@northwind.example', 'email', a.id, 'Nia', \(tenant), 'professional', 480,
+                           now() - interval '10 days', '{}'::jsonb, now() - interval '11 days', now() - interval '11 days',
+                           now() - interval '10 days', now() - interval '9 days'
+                    FROM generate_series(1, 1000) AS g, (SELECT id FROM admins WHERE tenant_id = \(tenant) LIMIT 1) AS a
+                    """)
+                try await db.client.query("ANALYZE service_requests")
+                func many(_ text: String, most: Int) async throws -> Bool? {
+                    try await db.client.query(
+                        "SELECT tenantdesk_request_text_many(NULL, plainto_tsquery('english', \(text)), \(most))"
+                    ).collect().first?.decode(Bool.self)
+                }
+                // About 1,000 expected: more than twice 100, less than twice 1,000.
+                #expect(try await many(word, most: 100) == true)
+                #expect(try await many(word, most: 1000) == false)
+                #expect(try await many(absent, most: 100) == false)
+            }
+            // Estimates cover every tenant: the services' role cannot ask for them.
+            try await Database.with(WorkerTestSupport.app(environment), logger: SliceStack.logger) { database in
+                await #expect(throws: PSQLError.self) {
+                    try await database.client.query(
+                        "SELECT tenantdesk_request_text_many(NULL, plainto_tsquery('english', \(word)), 1)"
+                    ).collect()
+                }
+            }
+        }
+    }
+
     /// Calls the function as the services' role, bound to A, listed for B, unbound, and for support:
     /// tenants A and B each hold one request with `word`.
     static func checkFunction(_ environment: SliceStack.Environment, a: UUID, b: UUID, word: String) async throws {
