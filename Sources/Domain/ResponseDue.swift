@@ -57,7 +57,7 @@ public struct ResponseDue: Sendable, Equatable, Codable {
         let dueAt: Date
         let warnAt: Date
         if let calendar, !severity.aroundTheClock {
-            clock = "business hours of \(calendar.name) (\(calendar.timeZone))"
+            clock = "business hours (calendar: \(calendar.name), \(calendar.timeZone))"
             let walk = calendar.walk(businessMinutes: total, from: startedAt, recording: true)
             let clockStart = walk.counted.first?.start ?? walk.due
             steps.append(clockStart == startedAt
@@ -136,7 +136,7 @@ public struct ResponseDue: Sendable, Equatable, Codable {
 public struct DueExplanation: Sendable, Equatable, Codable {
     /// The target that applies, e.g. "premier plan, severity B: first response within 2 h".
     public var policy: String
-    /// Which clock counts: "around the clock (severity A)", "business hours of <calendar> (<time zone>)"
+    /// Which clock counts: "around the clock (severity A)", "business hours (calendar: <name>, <time zone>)"
     /// or "around the clock (no business-hours calendar configured)".
     public var clock: String
     /// When the clock was started (submission).

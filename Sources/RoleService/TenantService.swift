@@ -5,7 +5,7 @@ import PostgresNIO
 import Store
 
 /// Tenants: created, updated, suspended and listed by platform operators; read by their own
-/// admins and by the other side of a relationship.
+/// admins and by the partner admins a relationship lets read them.
 struct TenantService: Sendable {
     let store: RoleStore
     let admins: AdminService
@@ -26,17 +26,27 @@ struct TenantService: Sendable {
         let grant = try await store.authorizer.require(request.context, anyOf: [.tenantManage, .tenantRead], in: principal.tenantID)
         let kind = request.kind?.rawValue
         let status = request.status
+        // Anyone but an operator: its own tenant, and the customers it may read now through a
+        // relationship it is assigned to, each decided as `GET /v1/tenants/{id}` would be. The
+        // other side of a pending, ended or expired relationship is not listed (the policies
+        // would show it: the relationships keep its name).
+        var visible: [UUID]?
+        if grant.action != .tenantManage {
+            let reachable = try await ReachableTenants(database: store.database, authorizer: store.authorizer, logger: store.logger)
+                .list(.init(principal: principal, action: .tenantRead))
+            visible = [home] + reachable.tenants.compactMap { UUID(uuidString: $0.tenantID) }
+        }
         let query: PostgresQuery = """
             SELECT \(unescaped: Self.columns) FROM tenants
             WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(status)::text IS NULL OR status = \(status))
-              AND (\(after)::uuid IS NULL OR id > \(after))
+              AND (\(after)::uuid IS NULL OR id > \(after)) AND (\(visible)::uuid[] IS NULL OR id = ANY (\(visible)))
             ORDER BY id LIMIT \(limit + 1)
             """
         let rows: [TenantView]
         if grant.action == .tenantManage {
             rows = try await store.database.withPlatformTransaction { try await Self.decode($0.query(query, logger: store.logger)) }
         } else {
-            // Under the caller's binding: its own tenant and the tenants its relationships link.
+            // Under the caller's binding as well: the policies hold whatever the list asks for.
             rows = try await store.read(in: home) { try await Self.decode($0.query(query, logger: store.logger)) }
         }
         let page = Array(rows.prefix(limit))

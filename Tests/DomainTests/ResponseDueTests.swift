@@ -61,7 +61,7 @@ struct ResponseDueTests {
         #expect(result.dueAt == jst(11, 30, 11))
         #expect(result.targetMinutes == 240)
         #expect(result.explanation.policy == "professional plan, severity B: first response within 4 h")
-        #expect(result.explanation.clock == "business hours of Tokyo support (Asia/Tokyo)")
+        #expect(result.explanation.clock == "business hours (calendar: Tokyo support, Asia/Tokyo)")
         #expect(result.explanation.startedAt == jst(11, 27, 16))
         #expect(result.explanation.steps == [
             "submitted Fri 2026-11-27 16:00 Asia/Tokyo",
