@@ -65,7 +65,8 @@ public struct APIProblem: Error, Sendable, Equatable {
             var request_id: String
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        // `instance` is a path: written as is, not with every slash escaped.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = Body(type: type, title: title, status: status, detail: detail, instance: instance, request_id: requestID)
         return Array((try? encoder.encode(body)) ?? Data("{\"status\":\(status)}".utf8))
     }

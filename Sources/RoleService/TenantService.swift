@@ -26,15 +26,19 @@ struct TenantService: Sendable {
         let grant = try await store.authorizer.require(request.context, anyOf: [.tenantManage, .tenantRead], in: principal.tenantID)
         let kind = request.kind?.rawValue
         let status = request.status
-        // Anyone but an operator: its own tenant, and the customers it may read now through a
-        // relationship it is assigned to, each decided as `GET /v1/tenants/{id}` would be. The
-        // other side of a pending, ended or expired relationship is not listed (the policies
-        // would show it: the relationships keep its name).
+        // Anyone but an operator: its own tenant and, for a partner admin, the customers it may
+        // read now through a relationship it is assigned to, each decided as
+        // `GET /v1/tenants/{id}` would be (a suspended customer is not). The other side of a
+        // pending, ended or expired relationship is not listed (the policies would show it: the
+        // relationships keep its name), nor a customer's partners.
         var visible: [UUID]?
         if grant.action != .tenantManage {
-            let reachable = try await ReachableTenants(database: store.database, authorizer: store.authorizer, logger: store.logger)
-                .list(.init(principal: principal, action: .tenantRead))
-            visible = [home] + reachable.tenants.compactMap { UUID(uuidString: $0.tenantID) }
+            visible = [home]
+            if grant.tenantKind == .partner {
+                let reachable = try await ReachableTenants(database: store.database, authorizer: store.authorizer, logger: store.logger)
+                    .list(.init(principal: principal, action: .tenantRead))
+                visible?.append(contentsOf: reachable.tenants.compactMap { UUID(uuidString: $0.tenantID) })
+            }
         }
         let query: PostgresQuery = """
             SELECT \(unescaped: Self.columns) FROM tenants

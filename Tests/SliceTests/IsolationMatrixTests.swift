@@ -242,12 +242,13 @@ struct IsolationMatrixTests {
         try await withGateway { client in
             let api = API(client: client)
             let w = try await PartnerWorld.build(api, environment: environment)
-            // Every page of the caller's list.
-            func listed(_ token: String) async throws -> Set<String> {
+            // Every page of the caller's list, pages of `limit`.
+            func listed(_ token: String, _ query: String = "", limit: Int = 1) async throws -> Set<String> {
                 var ids: Set<String> = []
                 var cursor: String?
                 repeat {
-                    let reply = try await api.send(.get, "/v1/tenants?limit=200" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+                    let reply = try await api.send(
+                        .get, "/v1/tenants?limit=\(limit)\(query)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
                     #expect(reply.status == 200)
                     let items = try #require(try reply.json()["items"] as? [[String: Any]])
                     ids.formUnion(items.compactMap { $0["id"] as? String })
@@ -257,13 +258,15 @@ struct IsolationMatrixTests {
             }
             // Pat is assigned to every relationship: only the active one counts.
             #expect(try await listed(w.paToken) == [w.partner, w.c1])
+            #expect(try await listed(w.paToken, "&kind=customer") == [w.c1])
+            #expect(try await listed(w.paToken, "&kind=partner") == [w.partner])
             // Pia is assigned to none.
             #expect(try await listed(w.pbToken) == [w.partner])
             // A customer's admin: its own tenant, not its partner's.
             #expect(try await listed(w.ta1Token) == [w.c1])
             #expect(try await listed(w.sa1Token) == [w.c1])
             // The operator lists every tenant.
-            let all = try await listed(w.operatorToken)
+            let all = try await listed(w.operatorToken, limit: 200)
             #expect(all.isSuperset(of: [w.c1, w.c2, w.c3, w.c4, w.c5, w.partner, w.vendor]))
         }
     }

@@ -2,6 +2,7 @@ import Domain
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("Bad requests get the right problem+json", .timeLimit(.minutes(2)))
@@ -50,6 +51,8 @@ struct RequestProblemTests {
         try await withGateway { client in
             try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
                 #expect(response.status == .unauthorized)
+                // The instance is the path, written as is.
+                #expect(String(buffer: response.body).contains(#""instance":"/v1/nothing-here""#))
             }
             let token = try await operatorToken(client)
             try await client.execute(uri: "/v1/nothing-here", method: .get, headers: bearer(token)) { response in
