@@ -82,17 +82,7 @@ struct RequestTextSearchTests {
             // 10,001 closed requests of Northwind with the word: more than the function reads by
             // location (at least 10,000, or a quarter of the tenants' requests).
             try await WorkerTestSupport.owner(environment) { db in
-                try await db.client.query("""
-                    INSERT INTO service_requests (
-                        id, tenant_id, number, status, category_code, summary, severity, language, contact_name, contact_email,
-                        contact_method, requested_by, requested_by_name, requested_by_tenant, plan, response_target_minutes,
-                        response_due_at, response_explanation, first_response_at, submitted_at, resolved_at, closed_at)
-                    SELECT gen_random_uuid(), \(tenant), 1000000 + g, 'closed', 'billing', 'Old ' || \(word) || ' ' || g, 'C', 'en',
-                           'Nia', 'nia@northwind.example', 'email', a.id, 'Nia', \(tenant), 'professional', 480,
-                           now() - interval '10 days', '{}'::jsonb, now() - interval '11 days', now() - interval '11 days',
-                           now() - interval '10 days', now() - interval '9 days'
-                    FROM generate_series(1, 10001) AS g, (SELECT id FROM admins WHERE tenant_id = \(tenant) LIMIT 1) AS a
-                    """)
+                try await Self.insertClosed(10_001, tenant: tenant, word: word, numbersAfter: 1_000_000, on: db)
             }
             let open = try await ServiceRequestFlowTests.submitted(
                 api, w, summary: "New \(word) request", severity: "C", token: w.ta2Token, tenant: w.c2)
@@ -161,17 +151,7 @@ struct RequestTextSearchTests {
                 // request, at least 10,000).
                 let others = try await db.client.query("SELECT count(*)::int FROM service_requests").collect().first?.decode(Int.self) ?? 0
                 let count = max(25_000, others + 10_000)
-                try await db.client.query("""
-                    INSERT INTO service_requests (
-                        id, tenant_id, number, status, category_code, summary, severity, language, contact_name, contact_email,
-                        contact_method, requested_by, requested_by_name, requested_by_tenant, plan, response_target_minutes,
-                        response_due_at, response_explanation, first_response_at, submitted_at, resolved_at, closed_at)
-                    SELECT gen_random_uuid(), \(tenant), 3000000 + g, 'closed', 'billing', 'Old ' || \(word) || ' ' || g, 'C', 'en',
-                           'Nia', 'nia@northwind.example', 'email', a.id, 'Nia', \(tenant), 'professional', 480,
-                           now() - interval '10 days', '{}'::jsonb, now() - interval '11 days', now() - interval '11 days',
-                           now() - interval '10 days', now() - interval '9 days'
-                    FROM generate_series(1, \(count)) AS g, (SELECT id FROM admins WHERE tenant_id = \(tenant) LIMIT 1) AS a
-                    """)
+                try await Self.insertClosed(count, tenant: tenant, word: word, numbersAfter: 3_000_000, on: db)
                 try await db.client.query("ANALYZE service_requests")
                 func many(_ text: String, most: Int) async throws -> Bool? {
                     try await db.client.query(
@@ -212,6 +192,22 @@ struct RequestTextSearchTests {
                 }
             }
         }
+    }
+
+    /// Inserts `count` closed requests of `tenant` whose summaries hold `word` (as the owner, all in
+    /// one statement), numbered from `numbersAfter` + 1.
+    static func insertClosed(_ count: Int, tenant: UUID, word: String, numbersAfter base: Int, on db: Database) async throws {
+        try await db.client.query("""
+            INSERT INTO service_requests (
+                id, tenant_id, number, status, category_code, summary, severity, language, contact_name, contact_email,
+                contact_method, requested_by, requested_by_name, requested_by_tenant, plan, response_target_minutes,
+                response_due_at, response_explanation, first_response_at, submitted_at, resolved_at, closed_at)
+            SELECT gen_random_uuid(), \(tenant), \(base) + g, 'closed', 'billing', 'Old ' || \(word) || ' ' || g, 'C', 'en',
+                   'Nia', 'nia@northwind.example', 'email', a.id, 'Nia', \(tenant), 'professional', 480,
+                   now() - interval '10 days', '{}'::jsonb, now() - interval '11 days', now() - interval '11 days',
+                   now() - interval '10 days', now() - interval '9 days'
+            FROM generate_series(1, \(count)) AS g, (SELECT id FROM admins WHERE tenant_id = \(tenant) LIMIT 1) AS a
+            """)
     }
 
     /// Calls the function as the services' role, bound to A, listed for B, unbound, and for support:
