@@ -44,27 +44,31 @@ DECLARE
 BEGIN
     IF tenantdesk_support_scope() AND p_tenants IS NULL THEN
         requests := (SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = 'service_requests'::regclass);
-        most := greatest(10000, requests / 4);
+    ELSE
+        IF tenantdesk_support_scope() THEN
+            tenants := p_tenants;
+        ELSIF p_tenants IS NULL THEN
+            RETURN '{}';
+        ELSE
+            tenants := ARRAY(
+                SELECT t FROM unnest(p_tenants) t WHERE t = tenantdesk_current_tenant() OR t = ANY (tenantdesk_read_tenants()));
+        END IF;
+        requests := (SELECT coalesce(sum(c.count), 0) FROM service_request_counts c WHERE c.tenant_id = ANY (tenants));
+    END IF;
+    most := greatest(10000, requests / 4);
+    IF tenants IS NULL THEN
+        -- Every tenant: the statistics fit the search.
         IF requests > 2 * most AND tenantdesk_request_text_many(words, most) THEN
             RETURN NULL;
         END IF;
         found := ARRAY(SELECT r.ctid FROM service_requests r WHERE r.search @@ words LIMIT most + 1);
-        RETURN CASE WHEN cardinality(found) > most THEN NULL ELSE found END;
-    ELSIF tenantdesk_support_scope() THEN
-        tenants := p_tenants;
-    ELSIF p_tenants IS NULL THEN
-        RETURN '{}';
     ELSE
-        tenants := ARRAY(
-            SELECT t FROM unnest(p_tenants) t WHERE t = tenantdesk_current_tenant() OR t = ANY (tenantdesk_read_tenants()));
+        -- Planned for these tenants on each call: a plan for any tenants would read the tenants'
+        -- btree index apart (all of a large tenant's requests) instead of matching both columns in
+        -- this index.
+        EXECUTE 'SELECT ARRAY(SELECT r.ctid FROM service_requests r WHERE r.tenant_id = ANY ($1) AND r.search @@ $2 LIMIT $3)'
+            INTO found USING tenants, words, most + 1;
     END IF;
-    requests := (SELECT coalesce(sum(c.count), 0) FROM service_request_counts c WHERE c.tenant_id = ANY (tenants));
-    most := greatest(10000, requests / 4);
-    -- Planned for these tenants on each call: a plan for any tenants would read the tenants'
-    -- btree index apart (all of a large tenant's requests) instead of matching both columns in
-    -- this index.
-    EXECUTE 'SELECT ARRAY(SELECT r.ctid FROM service_requests r WHERE r.tenant_id = ANY ($1) AND r.search @@ $2 LIMIT $3)'
-        INTO found USING tenants, words, most + 1;
     RETURN CASE WHEN cardinality(found) > most THEN NULL ELSE found END;
 END
 $$;

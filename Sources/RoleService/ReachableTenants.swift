@@ -42,3 +42,10 @@ struct ReachableTenants: Sendable {
         return .init(tenants: reachable)
     }
 }
+
+extension ReachableTenants {
+    /// Decides with the role service's own database and authorizer.
+    init(store: RoleStore) {
+        self.init(database: store.database, authorizer: store.authorizer, logger: store.logger)
+    }
+}

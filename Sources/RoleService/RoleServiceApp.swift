@@ -87,7 +87,7 @@ struct RolesRPCService: Service {
         let apiKeys = APIKeyService(store: store, directory: directory, signer: signer)
         let relationships = RelationshipService(store: store)
         let audit = AuditService(store: store)
-        let reachable = ReachableTenants(database: database, authorizer: authorizer, logger: logger)
+        let reachable = ReachableTenants(store: store)
         let instance = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
 
         var router = RPCRouter(logger: logger)

@@ -26,19 +26,9 @@ struct TenantService: Sendable {
         let grant = try await store.authorizer.require(request.context, anyOf: [.tenantManage, .tenantRead], in: principal.tenantID)
         let kind = request.kind?.rawValue
         let status = request.status
-        // Anyone but an operator: its own tenant and, for a partner admin, the customers it may
-        // read now through a relationship it is assigned to, each decided as
-        // `GET /v1/tenants/{id}` would be (a suspended customer is not). The other side of a
-        // pending, ended or expired relationship is not listed (the policies would show it: the
-        // relationships keep its name), nor a customer's partners.
-        var visible: [UUID]?
+        var visible: [UUID]?  // nil: every tenant (an operator)
         if grant.action != .tenantManage {
-            visible = [home]
-            if grant.tenantKind == .partner {
-                let reachable = try await ReachableTenants(database: store.database, authorizer: store.authorizer, logger: store.logger)
-                    .list(.init(principal: principal, action: .tenantRead))
-                visible?.append(contentsOf: reachable.tenants.compactMap { UUID(uuidString: $0.tenantID) })
-            }
+            visible = try await visibleTenants(principal, home: home, homeKind: grant.tenantKind)
         }
         let query: PostgresQuery = """
             SELECT \(unescaped: Self.columns) FROM tenants
@@ -55,6 +45,17 @@ struct TenantService: Sendable {
         }
         let page = Array(rows.prefix(limit))
         return Page(items: page, nextCursor: rows.count > limit ? page.last?.id : nil)
+    }
+
+    /// The tenants anyone but an operator lists: its own and, for a partner admin, the customers
+    /// it may read now through a relationship it is assigned to, each decided as
+    /// `GET /v1/tenants/{id}` would be (a suspended customer is not). The other side of a
+    /// pending, ended or expired relationship is not listed (the policies would show it: the
+    /// relationships keep its name), nor a customer's partners.
+    private func visibleTenants(_ principal: Principal, home: UUID, homeKind: TenantKind) async throws -> [UUID] {
+        guard homeKind == .partner else { return [home] }
+        let reachable = try await ReachableTenants(store: store).list(.init(principal: principal, action: .tenantRead))
+        return [home] + reachable.tenants.compactMap { UUID(uuidString: $0.tenantID) }
     }
 
     func get(_ request: GetTenantMethod.Request) async throws -> TenantView {

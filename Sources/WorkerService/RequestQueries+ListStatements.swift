@@ -49,6 +49,9 @@ extension RequestQueries {
         let cursor = try request.cursor.map { (encoded) throws(RPCProblem) in try ListCursor(encoded: encoded, sort: request.sort) }
         if let cursor, !sort.accepts(cursor.key) { throw WorkerProblems.invalid("cursor is not valid") }
         let text = try request.text.map { (text) throws(RPCProblem) in try RequestFieldRules.text(text, "q", max: 500) }
+        // What the text asks for: a request number (`123`, `#123`), or words.
+        let number = text.flatMap(ListTextMatch.number(in:))
+        let searchedWords = text.flatMap { $0.isEmpty || number != nil ? nil : $0 }
         let category = try request.category.map { (code) throws(RPCProblem) in try RequestFieldRules.code(code, "category") }
         let admin = try context.admin()
         let statuses = request.statuses ?? RequestStatus.defaultListed
@@ -99,12 +102,10 @@ extension RequestQueries {
             if let severities = request.severities { query.append(" AND r.severity = ANY(\(query.bind(severities.map(\.rawValue))))") }
             if let category { query.append(" AND r.category_code = \(query.bind(category))") }
             if request.requestedByMe { query.append(" AND r.requested_by = \(query.bind(admin))") }
-            if let text, !text.isEmpty {
-                if let number = ListTextMatch.number(in: text) {
-                    query.append(" AND r.number = \(query.bind(number))")
-                } else {
-                    query.append(words.condition(text: text, in: &query))
-                }
+            if let number {
+                query.append(" AND r.number = \(query.bind(number))")
+            } else if let searchedWords {
+                query.append(words.condition(text: searchedWords, in: &query))
             }
             if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }
             if let to = request.createdTo { query.append(" AND r.created_at < \(query.bind(to))") }
@@ -148,17 +149,16 @@ extension RequestQueries {
         // A search for words reads the matching rows through the search index, or, when they are
         // too many for that, matches the rows in turn (`ListTextMatch`): two branches of which
         // only one reads anything.
-        let searchesWords = text.map { !$0.isEmpty && ListTextMatch.number(in: $0) == nil } ?? false
         func appendMatches(to query: inout QueryBuilder) {
-            guard searchesWords, let text else { return }
-            query.append(ListTextMatch.matches(tenants: searchedTenants(in: &query), text: query.bind(text)))
+            guard let searchedWords else { return }
+            query.append(ListTextMatch.matches(tenants: searchedTenants(in: &query), text: query.bind(searchedWords)))
         }
 
         var page = QueryBuilder()
         appendMatches(to: &page)
         // No ORDER BY over the two branches: only one has rows, and PostgreSQL appends a branch's
         // rows in its order (the function is not parallel safe, so no parallel append mixes them).
-        if searchesWords {
+        if searchedWords != nil {
             page.append("(")
             appendPage(to: &page, words: .indexed)
             page.append(") UNION ALL (")
@@ -181,7 +181,7 @@ extension RequestQueries {
             counts = QueryBuilder()
             appendMatches(to: &counts)
             appendPastDrafts(to: &counts, words: .indexed)
-            if searchesWords {
+            if searchedWords != nil {
                 counts.append(" UNION ALL ")
                 appendPastDrafts(to: &counts, words: .rowsWhenMany)
             }
