@@ -28,7 +28,8 @@ struct TenantService: Sendable {
         let status = request.status
         var visible: [UUID]?  // nil: every tenant (an operator)
         if grant.action != .tenantManage {
-            visible = try await visibleTenants(principal, home: home, homeKind: grant.tenantKind)
+            visible = try await visibleTenants(
+                principal, home: home, homeKind: grant.tenantKind, kind: request.kind, after: after, most: limit + 1)
         }
         let query: PostgresQuery = """
             SELECT \(unescaped: Self.columns) FROM tenants
@@ -51,11 +52,14 @@ struct TenantService: Sendable {
     /// it may read now through a relationship it is assigned to, each decided as
     /// `GET /v1/tenants/{id}` would be (a suspended customer is not). The other side of a
     /// pending, ended or expired relationship is not listed (the policies would show it: the
-    /// relationships keep its name), nor a customer's partners.
-    private func visibleTenants(_ principal: Principal, home: UUID, homeKind: TenantKind) async throws -> [UUID] {
-        guard homeKind == .partner else { return [home] }
-        let reachable = try await ReachableTenants(store: store).list(.init(principal: principal, action: .tenantRead))
-        return [home] + reachable.tenants.compactMap { UUID(uuidString: $0.tenantID) }
+    /// relationships keep its name), nor a customer's partners. Only the customers a page can
+    /// show are decided: those after the cursor, in id order, until the page is full.
+    private func visibleTenants(
+        _ principal: Principal, home: UUID, homeKind: TenantKind, kind: TenantKind?, after: UUID?, most: Int
+    ) async throws -> [UUID] {
+        guard homeKind == .partner, kind != .partner else { return [home] }
+        let customers = try await ReachableTenants(store: store).ids(principal, action: .tenantRead, after: after, most: most)
+        return [home] + customers
     }
 
     func get(_ request: GetTenantMethod.Request) async throws -> TenantView {

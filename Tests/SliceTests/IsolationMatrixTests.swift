@@ -242,19 +242,23 @@ struct IsolationMatrixTests {
         try await withGateway { client in
             let api = API(client: client)
             let w = try await PartnerWorld.build(api, environment: environment)
-            // Every page of the caller's list, pages of `limit`.
-            func listed(_ token: String, _ query: String = "", limit: Int = 1) async throws -> Set<String> {
-                var ids: Set<String> = []
+            // Every page of the caller's list, pages of `limit`, in the order listed.
+            func pages(_ token: String, _ query: String = "", limit: Int = 1) async throws -> [String] {
+                var ids: [String] = []
                 var cursor: String?
                 repeat {
                     let reply = try await api.send(
                         .get, "/v1/tenants?limit=\(limit)\(query)" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
                     #expect(reply.status == 200)
                     let items = try #require(try reply.json()["items"] as? [[String: Any]])
-                    ids.formUnion(items.compactMap { $0["id"] as? String })
+                    #expect(items.count <= limit)
+                    ids += items.compactMap { $0["id"] as? String }
                     cursor = try reply.json()["next_cursor"] as? String
                 } while cursor != nil
                 return ids
+            }
+            func listed(_ token: String, _ query: String = "", limit: Int = 1) async throws -> Set<String> {
+                Set(try await pages(token, query, limit: limit))
             }
             // Pat is assigned to every relationship: only the active one counts.
             #expect(try await listed(w.paToken) == [w.partner, w.c1])
@@ -268,6 +272,16 @@ struct IsolationMatrixTests {
             // The operator lists every tenant.
             let all = try await listed(w.operatorToken, limit: 200)
             #expect(all.isSuperset(of: [w.c1, w.c2, w.c3, w.c4, w.c5, w.partner, w.vendor]))
+            // With more active customers, each page holds the next ones in id order, once each
+            // (a page decides only the customers after its cursor, until it is full).
+            let more = [try await w.addActiveCustomer(api, label: "Alpine"), try await w.addActiveCustomer(api, label: "Bergen")]
+            let everyone = [w.partner, w.c1] + more
+            for limit in [1, 2, 3, 200] {
+                #expect(try await pages(w.paToken, limit: limit) == everyone.sorted(), "pages of \(limit)")
+            }
+            #expect(try await pages(w.paToken, "&kind=customer", limit: 2) == ([w.c1] + more).sorted())
+            #expect(try await listed(w.paToken, "&kind=partner", limit: 2) == [w.partner])
+            #expect(try await listed(w.pbToken) == [w.partner])
         }
     }
 

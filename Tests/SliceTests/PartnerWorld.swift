@@ -156,21 +156,8 @@ struct PartnerWorld: Sendable {
         let pbID = try await api.createAdmin(paToken, tenant: partner, pb)
         let paID = try await api.send(.get, "/v1/me", token: paToken).string("admin_id")
 
-        func relationship(_ customer: String, approveAs admin: Member?, roles: String = #"["tenant_admin","service_admin"]"#) async throws -> String {
-            let reply = try await api.send(.post, "/v1/tenants/\(partner)/relationships", token: paToken, json: """
-                {"customer_tenant_id":"\(customer)","roles":\(roles),"duration_days":30}
-                """)
-            guard reply.status == 201 else { throw SliceError("request relationship: \(reply.status) \(reply.body)") }
-            let id = try reply.string("id")
-            if let admin {
-                let token = try await api.login(admin.email, Member.password).access
-                let approved = try await api.send(.post, "/v1/tenants/\(customer)/relationships/\(id)/approve", token: token)
-                guard approved.status == 200 else { throw SliceError("approve: \(approved.status) \(approved.body)") }
-            }
-            let assigned = try await api.send(.put, "/v1/tenants/\(partner)/relationships/\(id)/assignments/\(paID)", token: paToken,
-                                              json: #"{"roles":["tenant_admin"]}"#)
-            guard assigned.status == 200 else { throw SliceError("assign: \(assigned.status) \(assigned.body)") }
-            return id
+        func relationship(_ customer: String, approveAs admin: Member?) async throws -> String {
+            try await Self.relationship(api, partner: partner, partnerToken: paToken, assign: paID, customer: customer, approveAs: admin)
         }
         let r1 = try await relationship(c1, approveAs: ta1)
         let r3 = try await relationship(c3, approveAs: nil)
@@ -191,5 +178,36 @@ struct PartnerWorld: Sendable {
             ta2Token: try await api.login(ta2.email, Member.password).access,
             paToken: paToken, pbToken: try await api.login(pb.email, Member.password).access,
             paID: paID, pbID: pbID, names: names, engineerID: engineerID)
+    }
+
+    /// Relationship of `partner` with `customer` asked for by the partner admin of
+    /// `partnerToken` for 30 days, approved by `admin` (nil: left pending), and `assign`ed to
+    /// that partner admin as tenant admin; returns its id.
+    static func relationship(
+        _ api: API, partner: String, partnerToken: String, assign admin: String, customer: String, approveAs approver: Member?
+    ) async throws -> String {
+        let reply = try await api.send(.post, "/v1/tenants/\(partner)/relationships", token: partnerToken, json: """
+            {"customer_tenant_id":"\(customer)","roles":["tenant_admin","service_admin"],"duration_days":30}
+            """)
+        guard reply.status == 201 else { throw SliceError("request relationship: \(reply.status) \(reply.body)") }
+        let id = try reply.string("id")
+        if let approver {
+            let token = try await api.login(approver.email, Member.password).access
+            let approved = try await api.send(.post, "/v1/tenants/\(customer)/relationships/\(id)/approve", token: token)
+            guard approved.status == 200 else { throw SliceError("approve: \(approved.status) \(approved.body)") }
+        }
+        let assigned = try await api.send(.put, "/v1/tenants/\(partner)/relationships/\(id)/assignments/\(admin)", token: partnerToken,
+                                          json: #"{"roles":["tenant_admin"]}"#)
+        guard assigned.status == 200 else { throw SliceError("assign: \(assigned.status) \(assigned.body)") }
+        return id
+    }
+
+    /// One more customer with an active relationship assigned to Pat; returns the tenant's id.
+    func addActiveCustomer(_ api: API, label: String) async throws -> String {
+        let suffix = String(UUID().uuidString.prefix(8)).lowercased()
+        let admin = Member("Ada", "tenant_admin", suffix)
+        let customer = try await api.createTenant(operatorToken, kind: "customer", name: "\(label) \(suffix)", admin: admin)
+        _ = try await Self.relationship(api, partner: partner, partnerToken: paToken, assign: paID, customer: customer, approveAs: admin)
+        return customer
     }
 }
