@@ -4,8 +4,9 @@ import Domain
 import Logging
 
 /// Dispatches RPC requests to typed handlers by their method name and encodes the replies.
-/// A handler that throws `RPCProblem` sends that problem; any other error becomes a 500 problem
-/// whose details stay in the callee's log.
+/// A handler that throws `RPCProblem` sends that problem; PostgreSQL being away (a lost
+/// connection, a server shutting down or out of connections, a deadlock) becomes a 503 problem
+/// with `Retry-After`; any other error becomes a 500 problem whose details stay in the callee's log.
 public struct RPCRouter: Sendable {
     public typealias Handler = @Sendable ([UInt8]) async -> AMQPRPCServer.Reply
     public typealias InlineHandler = @Sendable ([UInt8]) -> [UInt8]?
@@ -78,6 +79,15 @@ public struct RPCRouter: Sendable {
             return RPCProblem(
                 status: 400, type: ProblemType.malformedRequest, title: "Malformed request",
                 detail: "the body of \(name) does not match its contract")
+        case _ where FailureKind(error) == .transient:
+            // PostgreSQL away (restarting, unreachable, out of connections) or a deadlock: the
+            // same call will work again shortly, and nothing of it was committed.
+            logger.warning("RPC handler could not reach PostgreSQL", metadata: [
+                "rpc.method": "\(name)", "error": "\(String(reflecting: error))",
+            ])
+            return RPCProblem(
+                status: 503, type: ProblemType.serviceUnavailable, title: "Service unavailable",
+                detail: "the database is unavailable for the moment; try again", retryAfter: 1)
         default:
             logger.error("RPC handler failed", metadata: ["rpc.method": "\(name)", "error": "\(String(reflecting: error))"])
             return RPCProblem(status: 500, type: ProblemType.internalError, title: "Internal error")
