@@ -239,12 +239,16 @@ public final class AMQPConnection: Service, Sendable {
     }
 }
 
-/// Random message and correlation ids.
-enum MessageID {
-    static func random() -> String {
+/// Random message and correlation ids: 128 random bits as 32 lower-case hex digits.
+public enum MessageID {
+    public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return String(high, radix: 16) + String(low, radix: 16)
+        return hex(generator.next()) + hex(generator.next())
+    }
+
+    /// 16 hex digits, leading zeros kept.
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

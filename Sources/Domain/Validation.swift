@@ -36,6 +36,19 @@ public enum Validation {
         return nil
     }
 
+    /// Whether `text` holds a control character (C0 or C1) other than tab, and other than line
+    /// breaks when `multiline`: names and single-line texts refuse them.
+    public static func hasControlCharacters(_ text: String, multiline: Bool = false) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x09: false
+            case 0x0A, 0x0D: !multiline
+            case 0..<0x20, 0x7F...0x9F: true
+            default: false
+            }
+        }
+    }
+
     /// An ISO 3166-1 alpha-2 code in upper case, or `nil` when `raw` is not two ASCII letters.
     public static func countryCode(_ raw: String) -> String? {
         let code = raw.uppercased()

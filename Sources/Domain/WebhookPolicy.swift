@@ -56,6 +56,11 @@ public enum WebhookPolicy {
             host = host[..<colon]
         }
         guard !host.isEmpty else { return .failure(.malformed("url has no host")) }
+        // A name is letters, digits, dots, dashes and underscores (no percent-encoding); an IPv6
+        // address was taken from its brackets above.
+        guard authority.hasPrefix("[")
+            || host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") })
+        else { return .failure(.malformed("url's host has characters a host name cannot have")) }
         let name = host.lowercased()
         if !allowPrivate, isPrivate(host: name) {
             return .failure(.privateAddress("url points at a loopback or private address (\(name))"))
@@ -83,15 +88,34 @@ public enum WebhookPolicy {
         }
     }
 
+    /// An IPv4 address in any form the resolver accepts (as `inet_aton` reads it), since that is
+    /// what a connection to the host would reach: one to four parts, each decimal, octal
+    /// (leading `0`) or hexadecimal (`0x`), the last filling the bytes left (`127.1`,
+    /// `2130706433`, `0x7f000001` and `0177.0.0.1` are all 127.0.0.1). Nil when `text` is not one.
     static func ipv4(_ text: String) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var bytes: [UInt8] = []
+        guard (1...4).contains(parts.count) else { return nil }
+        var values: [UInt64] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isNumber), let value = UInt8(part) else { return nil }
-            bytes.append(value)
+            guard let value = ipv4Number(part) else { return nil }
+            values.append(value)
+        }
+        let leading = values.dropLast()
+        let lastBytes = 4 - leading.count
+        guard let last = values.last, leading.allSatisfy({ $0 <= 255 }), last < UInt64(1) << UInt64(8 * lastBytes) else { return nil }
+        var bytes = leading.map { UInt8($0) }
+        for shift in stride(from: 8 * (lastBytes - 1), through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: last >> UInt64(shift)))
         }
         return bytes
+    }
+
+    private static func ipv4Number(_ part: Substring) -> UInt64? {
+        guard (1...12).contains(part.count) else { return nil }
+        let lower = part.lowercased()
+        if lower.hasPrefix("0x") { return UInt64(lower.dropFirst(2), radix: 16) }
+        if lower.count > 1, lower.hasPrefix("0") { return UInt64(lower.dropFirst(), radix: 8) }
+        return UInt64(lower, radix: 10)
     }
 
     static func isPrivateIPv6(_ text: String) -> Bool {

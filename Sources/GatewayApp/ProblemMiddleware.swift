@@ -1,3 +1,4 @@
+import AMQP
 import Domain
 import HTTPTypes
 import Hummingbird
@@ -102,17 +103,21 @@ struct ProblemMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware
                 status: 422, type: ProblemType.fieldNotAllowed, title: "Field not allowed",
                 detail: "\(field) is not a field of this operation, or not one you may set")
         }
-        return .malformed("the body is not valid JSON for this operation: \(describe(error))")
+        // Query and path parameters are decoded the same way as the body, so say which part.
+        return .malformed("a parameter or the body does not match this operation: \(describe(error))")
     }
 
     private static func describe(_ error: any Error) -> String {
         guard let decoding = error as? DecodingError else { return "\(error)" }
+        func at(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map(\.stringValue).filter { !$0.isEmpty }.joined(separator: ".")
+            return path.isEmpty ? "" : " at \(path)"
+        }
         switch decoding {
         case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case .dataCorrupted: return "not valid JSON"
-        @unknown default: return "not valid JSON"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type or value\(at(context))"
+        case .dataCorrupted(let context): return "not a valid value\(at(context))"
+        @unknown default: return "not valid"
         }
     }
 
@@ -121,7 +126,7 @@ struct ProblemMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware
            incoming.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             return incoming
         }
-        return (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        return MessageID.random()
     }
 }
 

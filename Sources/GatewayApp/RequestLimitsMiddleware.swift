@@ -1,6 +1,7 @@
 import Domain
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Refuses request bodies over the limit (413) and bodies that are not JSON (415) before any
 /// handler runs, then hands on the collected body. Attachment uploads carry the file itself,
@@ -10,6 +11,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let attachmentMaxBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let query = request.uri.query, NULText.inQuery(query) { throw Self.nul("the query") }
         guard [.post, .put, .patch].contains(request.method) else { return try await next(request, context) }
         let isUpload = request.method == .post && Self.isAttachmentUpload(request.uri.path)
         let limit = isUpload ? attachmentMaxBytes : maxBodyBytes
@@ -22,6 +24,9 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
             body = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Self.tooLarge(limit)
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) that outgrew the limit while being collected.
+            throw Self.tooLarge(limit)
         }
         if isUpload {
             // The generated route expects application/octet-stream; what the file is, the worker
@@ -32,11 +37,12 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if body.readableBytes > 0 {
             let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let type, type == "application/json" || type.hasSuffix("+json") else {
+            guard type == "application/json" else {
                 throw APIProblem(
                     status: 415, type: ProblemType.unsupportedMediaType, title: "Unsupported media type",
                     detail: "send the body as application/json", headers: ["Accept-Post": "application/json"])
             }
+            if NULText.inJSON(body.readableBytesView) { throw Self.nul("the body") }
         }
         return try await next(request, context)
     }
@@ -45,6 +51,13 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     static func isAttachmentUpload(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         return parts.count == 7 && parts[1] == "v1" && parts[2] == "tenants" && parts[4] == "requests" && parts[6] == "attachments"
+    }
+
+    /// A NUL character (U+0000), which no text of the API can hold.
+    static func nul(_ part: String) -> APIProblem {
+        APIProblem(
+            status: 422, type: ProblemType.validationFailed, title: "Validation failed",
+            detail: "\(part) contains a NUL character (U+0000), which no text may hold")
     }
 
     static func tooLarge(_ limit: Int) -> APIProblem {

@@ -31,9 +31,9 @@ struct APIKeyService: Sendable {
         if principal.apiKeyID != nil { throw Problems.notAllowed("an API key cannot create API keys; log in with a password") }
         let grant = try await store.authorizer.require(request.context, .tenantRead, in: principal.tenantID)
         let admin = try parseID(principal.adminID)
-        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw Problems.invalid("name must have 1 to 100 characters") }
-        guard !request.roles.isEmpty else { throw Problems.invalid("give the key at least one role") }
+        let name = try Problems.name(request.name, "name", max: 100)
+        let roles = AdminService.distinct(request.roles)
+        guard !roles.isEmpty else { throw Problems.invalid("give the key at least one role") }
         if let days = request.expiresInDays, !(1...730).contains(days) {
             throw Problems.invalid("expires_in_days must be between 1 and 730")
         }
@@ -41,18 +41,18 @@ struct APIKeyService: Sendable {
         let id = UUID()
         return try await store.change(in: grant.tenantID) { connection in
             let held = try await AdminService.load(admin, tenant: grant.tenantID, on: connection, store: store).roles
-            if let role = request.roles.first(where: { !held.contains($0) }) {
+            if let role = roles.first(where: { !held.contains($0) }) {
                 throw Problems.notAllowed("you do not hold \(role.rawValue), so a key of yours cannot have it")
             }
             let days = request.expiresInDays
             try await connection.query("""
                 INSERT INTO api_keys (id, tenant_id, admin_id, name, roles, key_hash, expires_at)
-                VALUES (\(id), \(grant.tenantID), \(admin), \(name), \(request.roles.map(\.rawValue)), \(OpaqueToken.hash(secret)),
+                VALUES (\(id), \(grant.tenantID), \(admin), \(name), \(roles.map(\.rawValue)), \(OpaqueToken.hash(secret)),
                         CASE WHEN \(days)::int IS NULL THEN NULL ELSE now() + make_interval(days => \(days)::int) END)
                 """, logger: store.logger)
             try await AuditLog.record(
                 AuditEntry(tenantID: grant.tenantID, action: "api_key.created", targetType: "api_key", targetID: id.text,
-                           details: ["name": name, "roles": request.roles.map(\.rawValue).joined(separator: ",")]),
+                           details: ["name": name, "roles": roles.map(\.rawValue).joined(separator: ",")]),
                 context: request.context, via: grant.via, on: connection, logger: store.logger)
             let key = try await Self.load(id, on: connection, store: store)
             return CreateAPIKeyMethod.Response(key: key, secret: secret)

@@ -49,8 +49,7 @@ struct AdminService: Sendable {
         if let roles = request.roles { try Self.check(roles: roles, kind: kind) }
         var name: String?
         if let raw = request.name {
-            name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let name, (1...200).contains(name.count) else { throw Problems.invalid("name must have 1 to 200 characters") }
+            name = try Problems.name(raw, "name", max: 200)
         }
         let manager = Role.manager(of: kind).rawValue
         return try await store.change(in: grant.tenantID, invalidating: [grant.tenantID]) { connection in
@@ -60,7 +59,7 @@ struct AdminService: Sendable {
                 ORDER BY id FOR UPDATE
                 """, logger: store.logger).collect().map { try $0.decode(UUID.self) }
             let before = try await Self.load(adminID, tenant: grant.tenantID, on: connection, store: store)
-            let newRoles = request.roles ?? before.roles
+            let newRoles = request.roles.map(Self.distinct) ?? before.roles
             let newStatus = request.status ?? before.status
             let staysManager = newStatus == "active" && newRoles.contains(Role.manager(of: kind))
             if managers.contains(adminID), !staysManager, managers.count == 1 {
@@ -92,12 +91,11 @@ struct AdminService: Sendable {
 
     /// Validates a new administrator and hashes the password.
     func prepare(_ admin: NewAdmin, kind: TenantKind) async throws -> Prepared {
-        let name = admin.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(name.count) else { throw Problems.invalid("name must have 1 to 200 characters") }
+        let name = try Problems.name(admin.name, "name", max: 200)
         guard let email = Validation.normalizedEmail(admin.email) else { throw Problems.invalid("email is not a valid address") }
         try Self.check(roles: admin.roles, kind: kind)
         if let problem = Validation.passwordProblem(admin.password) { throw Problems.weakPassword(problem) }
-        return Prepared(id: UUID(), name: name, email: email, roles: admin.roles, passwordHash: try await store.hasher.hash(admin.password))
+        return Prepared(id: UUID(), name: name, email: email, roles: Self.distinct(admin.roles), passwordHash: try await store.hasher.hash(admin.password))
     }
 
     /// Inserts a prepared administrator into the bound tenant, with its login identity and audit event.
@@ -117,6 +115,12 @@ struct AdminService: Sendable {
             AuditEntry(tenantID: tenant, action: "admin.created", targetType: "admin", targetID: admin.id.text,
                        details: ["email": admin.email, "roles": admin.roles.map(\.rawValue).joined(separator: ",")]),
             context: context, via: via, on: connection, logger: store.logger)
+    }
+
+    /// `roles` with each named once, in the order first given.
+    static func distinct(_ roles: [Role]) -> [Role] {
+        var seen: Set<Role> = []
+        return roles.filter { seen.insert($0).inserted }
     }
 
     static func check(roles: [Role], kind: TenantKind) throws(RPCProblem) {

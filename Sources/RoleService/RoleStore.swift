@@ -55,6 +55,15 @@ enum Problems {
         RPCProblem(status: 409, type: type, title: title, detail: detail)
     }
 
+    /// A name from the API (an administrator's, a tenant's, a key's), trimmed: 1 to `max`
+    /// characters, on one line, without control characters.
+    static func name(_ raw: String, _ field: String, max: Int) throws(RPCProblem) -> String {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...max).contains(name.count) else { throw invalid("\(field) must have 1 to \(max) characters") }
+        guard !Validation.hasControlCharacters(name) else { throw invalid("\(field) contains control characters") }
+        return name
+    }
+
     static func weakPassword(_ detail: String) -> RPCProblem {
         RPCProblem(status: 422, type: ProblemType.weakPassword, title: "Password not acceptable", detail: detail)
     }

@@ -71,8 +71,7 @@ struct TenantService: Sendable {
         let principal = request.context.principal
         let grant = try await store.authorizer.require(request.context, .tenantManage, in: principal.tenantID)
         guard request.kind != .vendor else { throw Problems.notAllowed("there is one vendor tenant; create customers or partners") }
-        let name = request.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(name.count) else { throw Problems.invalid("display_name must have 1 to 200 characters") }
+        let name = try Problems.name(request.displayName, "display_name", max: 200)
         guard let country = Validation.countryCode(request.country) else { throw Problems.invalid("country must be an ISO 3166-1 alpha-2 code") }
         guard Self.plans.contains(request.supportPlan) else { throw Problems.invalid("support_plan must be premier, professional or trial") }
         guard Self.isLanguageTag(request.defaultLanguage) else { throw Problems.invalid("default_language must be a language tag such as en or ja") }
@@ -114,8 +113,7 @@ struct TenantService: Sendable {
         }
         var name: String?
         if let raw = request.displayName {
-            name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let name, (1...200).contains(name.count) else { throw Problems.invalid("display_name must have 1 to 200 characters") }
+            name = try Problems.name(raw, "display_name", max: 200)
         }
         return try await store.change(in: grant.tenantID, invalidating: request.status == nil ? [] : [grant.tenantID]) { connection in
             let before = try await Self.load(grant.tenantID, on: connection, store: store)

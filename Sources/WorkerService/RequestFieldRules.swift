@@ -44,10 +44,7 @@ enum RequestFieldRules {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.unicodeScalars.count <= max else { throw WorkerProblems.invalid("\(field) must be at most \(max) characters") }
         guard allowEmpty || !trimmed.isEmpty else { throw WorkerProblems.invalid("\(field) must not be empty") }
-        let allowed: Set<UInt32> = multiline ? [0x09, 0x0A, 0x0D] : [0x09]
-        guard !trimmed.unicodeScalars.contains(where: {
-            ($0.value < 0x20 && !allowed.contains($0.value)) || (0x7F...0x9F).contains($0.value)
-        }) else {
+        guard !Validation.hasControlCharacters(trimmed, multiline: multiline) else {
             throw WorkerProblems.invalid("\(field) contains control characters")
         }
         return trimmed

@@ -33,7 +33,7 @@ struct Suggestions: Sendable {
         ) { connection in
             try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
             let rows = try await connection.query("""
-                WITH q AS (SELECT tenantdesk_search_query(\(text)) AS query)
+                WITH q AS (SELECT tenantdesk_search_query(\(SuggestionText.searched(text))) AS query)
                 SELECT a.id, a.title, a.url, a.language, left(a.body, 240),
                        (coalesce(ts_rank(a.search, q.query, 32), 0)
                         + CASE WHEN a.category_code = \(request.category) THEN 0.2 ELSE 0 END

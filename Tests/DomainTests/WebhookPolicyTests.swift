@@ -16,6 +16,7 @@ struct WebhookPolicyTests {
     @Test("malformed URLs are refused", arguments: [
         "ftp://example.com/", "example.com/hook", "https://", "https://user:pw@example.com/", "https://example.com/#frag",
         "https://example.com:0/", "https://example.com:70000/", "https://exa mple.com/", "https://[::1/", "javascript:alert(1)",
+        "https://ex%00ample.com/", "https://ex%2eample.com/",
     ])
     func malformed(url: String) {
         guard case .failure(.malformed) = WebhookPolicy.target(url, allowPrivate: true) else {
@@ -28,6 +29,9 @@ struct WebhookPolicyTests {
         "http://localhost/", "http://api.localhost/", "http://127.0.0.1:8080/", "http://10.1.2.3/", "http://172.16.0.1/",
         "http://172.31.255.255/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data", "http://100.64.0.1/",
         "http://0.0.0.0/", "http://[::1]/", "http://[fe80::1]/", "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/",
+        // The other ways the resolver reads an IPv4 address.
+        "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://0177.0.0.1/", "http://0x7f.1/", "http://10.0x10203/",
+        "http://0/",
     ])
     func privateTargets(url: String) {
         guard case .failure(.privateAddress) = WebhookPolicy.target(url, allowPrivate: false) else {
@@ -37,7 +41,10 @@ struct WebhookPolicyTests {
         #expect((try? WebhookPolicy.target(url, allowPrivate: true).get()) != nil)
     }
 
-    @Test("public addresses are not private", arguments: ["8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:db8::1", "example.com", "100.128.0.1"])
+    @Test("public addresses are not private", arguments: [
+        "8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:db8::1", "example.com", "100.128.0.1", "134744072", "0x08080808", "1e100.net",
+        "256.1.1.1", "1.2.3.4.5",
+    ])
     func publicHosts(host: String) {
         #expect(!WebhookPolicy.isPrivate(host: host))
     }
