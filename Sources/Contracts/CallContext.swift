@@ -40,8 +40,8 @@ public enum AuthorizeMethod: RPCMethod {
 
     public struct Response: Codable, Sendable, Equatable {
         public var decision: Authorization.Decision
-        /// When an allow through a delegation stops holding (the relationship's end): a cache
-        /// must not keep it longer.
+        /// When an allow stops holding by the clock alone (a delegation's end, an API key's
+        /// expiry, whichever is first): a cache must not keep it longer.
         public var validUntil: Date?
         public init(decision: Authorization.Decision, validUntil: Date? = nil) {
             self.decision = decision

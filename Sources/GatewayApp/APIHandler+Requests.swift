@@ -153,10 +153,11 @@ extension APIHandler {
 
     func etag(_ version: Int) -> String { "\"v\(version)\"" }
 
-    /// The version named by an ETag (`"v3"`, `W/"v3"` or `v3`).
+    /// The version named by a strong ETag (`"v3"`, or `v3` without quotes); nil for a weak one.
     func version(fromETag raw: String) -> Int? {
         var text = raw.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("W/") { text.removeFirst(2) }
+        // If-Match compares strongly (RFC 9110): a weak tag never matches.
+        guard !text.hasPrefix("W/") else { return nil }
         text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         guard text.hasPrefix("v") else { return nil }
         return Int(text.dropFirst())
@@ -171,6 +172,7 @@ extension APIHandler {
             }
             values.append(value)
         }
+        guard !values.isEmpty else { throw APIProblem.malformed("\(name) names no value") }
         return values
     }
 }

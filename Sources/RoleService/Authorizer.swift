@@ -101,10 +101,15 @@ public struct Authorizer: Sendable {
         case .success(let loadedFacts): facts = loadedFacts
         }
         let decision = facts.decide(action, now: now)
+        // An allow is not kept past the end of what it rests on: the delegation, the API key.
         var validUntil: Date?
-        if case .allow(let via) = decision, let relationship = via.relationshipID,
-           let grant = facts.grants.first(where: { $0.relationshipID == relationship }) {
-            validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
+        if case .allow(let via) = decision {
+            if let relationship = via.relationshipID, let grant = facts.grants.first(where: { $0.relationshipID == relationship }) {
+                validUntil = Relationship.effectiveEnd(endsAt: grant.endsAt, autoExtend: grant.autoExtend, now: now)
+            }
+            if let keyEnd = facts.apiKeyExpiresAt {
+                validUntil = min(validUntil ?? keyEnd, keyEnd)
+            }
         }
         return .init(decision: decision, validUntil: validUntil)
     }

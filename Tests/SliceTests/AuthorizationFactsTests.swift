@@ -125,6 +125,10 @@ struct AuthorizationFactsTests {
             #expect(allowed != nil)
             let cached = try #require(authorizer.cachedDecision(request))
             #expect(cached.decision.isAllowed)
+            // The allow says it ends with the key (before the delegation it goes through), so the
+            // gateway does not keep it past the key's expiry.
+            let until = try #require(cached.validUntil)
+            #expect(until.timeIntervalSinceNow < 1.6)
             try await Task.sleep(for: .milliseconds(1600))
             let later = try #require(authorizer.cachedDecision(request), "nothing changed: the facts are still held")
             #expect(later.decision == .deny(.principalInactive))

@@ -91,6 +91,12 @@ struct ServiceRequestEdgeTests {
             let cursor = try #require(page["next_cursor"] as? String)
             #expect(try await api.send(.get, "\(base)?limit=1&sort=-updated&cursor=\(cursor)", token: w.ta1Token).status == 422)
             #expect(try await api.send(.get, "\(base)?limit=1&sort=created&cursor=\(cursor)", token: w.ta1Token).status == 200)
+            // A filter that names nothing is refused, not read as "no request matches".
+            for filter in ["status=", "status=,,", "severity=", "status=bogus"] {
+                let refused = try await api.send(.get, "\(base)?\(filter)", token: w.ta1Token)
+                #expect(refused.status == 400, "\(filter)")
+                #expect(refused.problemType == ProblemType.malformedRequest)
+            }
             _ = try await api.send(.post, "\(base)/\(id)/transitions", token: w.engineerToken, json: #"{"transition":"ask_for_information"}"#)
             let reply = try await api.send(.post, "\(base)/\(id)/transitions", token: w.ta1Token, json: #"{"transition":"customer_reply"}"#)
             #expect(reply.status == 422)

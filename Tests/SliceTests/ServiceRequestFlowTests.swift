@@ -81,6 +81,10 @@ struct ServiceRequestFlowTests {
                                            headers: ["If-Match": etag])
             #expect(stale.status == 412)
             #expect(stale.problemType == ProblemType.preconditionFailed)
+            // If-Match compares strongly: the current version as a weak tag does not match.
+            let weak = try await api.send(.patch, "\(base)/requests/\(id)", token: w.ta1Token, json: #"{"severity":"C"}"#,
+                                          headers: ["If-Match": "W/\"v2\""])
+            #expect(weak.status == 412)
 
             // Another admin of the tenant does not see someone else's draft.
             #expect(try await api.send(.get, "\(base)/requests/\(id)", token: w.sa1Token).status == 404)
