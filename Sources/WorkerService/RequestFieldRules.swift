@@ -93,7 +93,7 @@ enum RequestFieldRules {
                 throw WorkerProblems.invalid("contact.preferredMethod must be email or phone")
             }
             if let zone = contact.timeZone, TimeZone(identifier: zone) == nil || zone.count > 64 {
-                throw WorkerProblems.invalid("contact.timeZone must be an IANA time zone such as Asia/Tokyo")
+                throw WorkerProblems.invalid("contact.time_zone must be an IANA time zone such as Asia/Tokyo")
             }
             if let country = contact.country {
                 guard let code = Validation.countryCode(country) else {
@@ -104,7 +104,7 @@ enum RequestFieldRules {
             fields.contact = contact
         }
         if let session = fields.suggestionSessionID {
-            guard let id = UUID(uuidString: session) else { throw WorkerProblems.invalid("suggestionSessionId is not a session id") }
+            guard let id = UUID(uuidString: session) else { throw WorkerProblems.invalid("suggestion_session_id is not a session id") }
             fields.suggestionSessionID = id.text
         }
         return fields
@@ -128,7 +128,7 @@ enum RequestFieldRules {
             guard category else { throw WorkerProblems.invalid("category is not in the catalogue") }
             guard feature else { throw WorkerProblems.invalid("feature is not one of the category's features") }
             guard symptom else { throw WorkerProblems.invalid("symptom is not one of the feature's symptoms") }
-            guard session else { throw WorkerProblems.invalid("suggestionSessionId is not one of this tenant's sessions") }
+            guard session else { throw WorkerProblems.invalid("suggestion_session_id is not one of this tenant's sessions") }
         }
     }
 }

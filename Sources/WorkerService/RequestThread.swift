@@ -135,7 +135,7 @@ struct RequestThread: Sendable {
             }
             if request.transition == .resolve {
                 guard let summary, !summary.isEmpty else {
-                    throw WorkerProblems.invalid("resolving needs a resolutionSummary of 1-5000 characters")
+                    throw WorkerProblems.invalid("resolving needs a resolution_summary of 1-5000 characters")
                 }
             }
             var data = ["from": record.status.rawValue, "to": next.rawValue, "transition": request.transition.rawValue]

@@ -69,7 +69,7 @@ struct Suggestions: Sendable {
         }
         guard let session = UUID(uuidString: request.sessionID) else { throw WorkerProblems.notFound }
         if let article = request.articleID, !TextShape.isArticleID(article) {
-            throw WorkerProblems.invalid("articleId is not one of the articles suggested in this session")
+            throw WorkerProblems.invalid("article_id is not one of the articles suggested in this session")
         }
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let rows = try await connection.query("""
@@ -84,7 +84,7 @@ struct Suggestions: Sendable {
                     "SELECT 1 FROM suggestion_sessions WHERE id = \(session) AND admin_id = \(try context.admin())",
                     logger: logger).collect()
                 if exists.isEmpty { throw WorkerProblems.notFound }
-                throw WorkerProblems.invalid("articleId is not one of the articles suggested in this session")
+                throw WorkerProblems.invalid("article_id is not one of the articles suggested in this session")
             }
             return EmptyResponse()
         }

@@ -116,7 +116,15 @@ struct Webhooks: Sendable {
             throw WorkerProblems.invalid("send either secret or rotate_secret, not both")
         }
         let secret = try fields.secret.map(Self.secret) ?? (fields.rotateSecret ? Self.newSecret() : nil)
+        var details: [String: String] = [:]
+        if let url { details["url"] = url }
+        if let events { details["events"] = events.joined(separator: ",") }
+        if let description { details["description"] = description.isEmpty ? "(removed)" : description }
+        if let active = fields.active { details["active"] = String(active) }
+        if secret != nil { details["secret"] = "replaced" }
         let webhooks = try await database.withTenantTransaction(tenant) { connection in
+            // A PATCH that sets nothing changes nothing: no new update time, no audit entry.
+            guard !details.isEmpty else { return [try await one(id, on: connection)] }
             let rows = try await connection.query("""
                 UPDATE webhooks SET url = coalesce(\(url), url), event_types = coalesce(\(events), event_types),
                     description = CASE WHEN \(description)::text IS NULL THEN description ELSE nullif(\(description), '') END,
@@ -124,11 +132,6 @@ struct Webhooks: Sendable {
                 WHERE id = \(id) RETURNING id
                 """, logger: logger).collect()
             guard !rows.isEmpty else { throw WorkerProblems.notFound }
-            var details: [String: String] = [:]
-            if let url { details["url"] = url }
-            if let events { details["events"] = events.joined(separator: ",") }
-            if let active = fields.active { details["active"] = String(active) }
-            if secret != nil { details["secret"] = "replaced" }
             try await audit("webhook.updated", id, details, context: context, tenant: tenant, on: connection)
             return try await load(id, on: connection)
         }

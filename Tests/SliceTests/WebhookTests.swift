@@ -56,6 +56,25 @@ struct WebhookTests {
             #expect(badURL.status == 422, "\(badURL.body)")
             #expect(try await api.send(.get, "/v1/tenants/\(w.c1)/webhooks", token: w.ta1Token).json()["items"].map { ($0 as? [Any])?.count } == 3)
 
+            // A PATCH that sets nothing changes nothing and is not audited; a removed description is.
+            let hook = "/v1/tenants/\(w.c1)/webhooks/\(good)"
+            let audited = "/v1/tenants/\(w.c1)/audit-events?action=webhook.updated"
+            func updates() async throws -> [[String: Any]] {
+                try await api.send(.get, audited, token: w.ta1Token).json()["items"] as? [[String: Any]] ?? []
+            }
+            let before = try await api.send(.get, hook, token: w.ta1Token).string("updated_at")
+            let auditedBefore = try await updates().count
+            for body in ["{}", #"{"rotate_secret":false}"#] {
+                let unchanged = try await api.send(.patch, hook, token: w.ta1Token, json: body)
+                #expect(unchanged.status == 200, "\(unchanged.body)")
+                #expect(try unchanged.string("updated_at") == before)
+            }
+            #expect(try await updates().count == auditedBefore)
+            #expect(try await api.send(.patch, hook, token: w.ta1Token, json: #"{"description":"to remove"}"#).status == 200)
+            #expect(try await api.send(.patch, hook, token: w.ta1Token, json: #"{"description":""}"#).status == 200)
+            let removal = try await updates().first { ($0["details"] as? [String: Any])?["description"] as? String == "(removed)" }
+            #expect(removal != nil, "the removal is in the audit log")
+
             // A request is filed: every receiver is called at once.
             let id = try await WorkerTestSupport.submit(api, w, language: "en", summary: "Webhook check")
             let request = id.uuidString.lowercased()
