@@ -192,12 +192,18 @@ public struct EventConsumer: Service {
     }
 }
 
-/// Whether an error is the database being away (retry in place) or the message failing.
+/// Whether an error is the database (or a service asked) being away, to retry in place, or the
+/// message failing.
 enum FailureKind: Equatable {
     case transient
     case failed
 
     init(_ error: any Error) {
+        // A service the handler asked could not be reached or did not answer in time.
+        if let problem = error as? RPCProblem {
+            self = [503, 504].contains(problem.status) ? .transient : .failed
+            return
+        }
         if let error = error as? PostgresTransactionError {
             let cause = error.beginError ?? error.closureError ?? error.commitError
             self = cause.map { FailureKind($0) } ?? .transient

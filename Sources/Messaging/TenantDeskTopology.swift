@@ -61,10 +61,11 @@ public enum TenantDeskTopology {
         return topology
     }
 
-    /// Everything the worker needs.
+    /// Everything the worker needs (it asks the role service whom a notification may reach).
     public static var worker: AMQPTopology {
         var topology = exchanges
         topology.merge(rpcQueue(RPCQueue.worker))
+        topology.merge(rpcQueue(RPCQueue.roles))
         topology.merge(deadLetterQueue)
         topology.merge(triage)
         topology.merge(notifications)

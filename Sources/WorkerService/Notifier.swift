@@ -15,8 +15,14 @@ import Store
 /// - a breach: the queue's manager and the engineer;
 /// - a partner relationship about to end (30, 7 and 1 days before): the partner's partner
 ///   admins and the customer's tenant admins.
+///
+/// Someone on the customer's side hears of a request only while they may read it: the role
+/// service decides, as for any call of theirs (a partner admin whose delegation ended, or an
+/// admin of a suspended tenant, hears nothing more). Support staff are told while active.
 struct Notifier: Sendable {
     let database: Database
+    /// Calls to the role service.
+    let access: RPCClient
     let logger: Logger
     /// Whether an SMTP server is configured: each notification then also queues an e-mail.
     var mailEnabled = false
@@ -32,8 +38,9 @@ struct Notifier: Sendable {
             let event = try JSONCodec.decode(SLAEvent.self, from: message.body)
             let recipients = [event.managerID, event.assignedTo].compactMap { $0.flatMap(UUID.init(uuidString:)) }
             try await notify(
-                Set(recipients), kind: "sla_breached", requestID: event.requestID, tenantID: event.tenantID, source: source,
-                detail: "first response was due \(event.dueAt.formatted(.iso8601))", on: connection)
+                Set(recipients), supportSide: Set(recipients), kind: "sla_breached", requestID: event.requestID,
+                tenantID: event.tenantID, source: source, detail: "first response was due \(event.dueAt.formatted(.iso8601))",
+                on: connection)
             return
         }
         let event = try JSONCodec.decode(RequestEventBody.self, from: message.body)
@@ -53,11 +60,12 @@ struct Notifier: Sendable {
         }
         let plan = Self.plan(for: message.routingKey, event: event, requester: requester, assignee: assignee)
         if plan.askSurvey {
-            try await notify([requester], kind: "survey_requested", requestID: event.requestID,
+            try await notify([requester], supportSide: [], kind: "survey_requested", requestID: event.requestID,
                              tenantID: event.tenantID, source: source, detail: "resolved: how was the help you got?", on: connection)
         }
         try await notify(
-            plan.recipients, kind: plan.kind, requestID: event.requestID, tenantID: event.tenantID, source: source,
+            plan.recipients, supportSide: Set([assignee].compactMap { $0 }), kind: plan.kind, requestID: event.requestID,
+            tenantID: event.tenantID, source: source,
             detail: plan.detail, on: connection)
     }
 
@@ -142,10 +150,11 @@ struct Notifier: Sendable {
     }
 
     /// Writes one notification per recipient in the recipient's home tenant; a recipient who is
-    /// no longer active gets none. Idempotent per (recipient, source message, kind).
+    /// no longer active gets none, nor one outside `supportSide` who may not read the request
+    /// now. Idempotent per (recipient, source message, kind).
     private func notify<Recipients: Sequence>(
-        _ recipients: Recipients, kind: String, requestID: String, tenantID: String, source: String, detail: String?,
-        on connection: PostgresConnection
+        _ recipients: Recipients, supportSide: Set<UUID>, kind: String, requestID: String, tenantID: String, source: String,
+        detail: String?, on connection: PostgresConnection
     ) async throws where Recipients.Element == UUID {
         let recipients = Array(recipients)
         guard !recipients.isEmpty, let request = UUID(uuidString: requestID), let requestTenant = UUID(uuidString: tenantID)
@@ -157,6 +166,7 @@ struct Notifier: Sendable {
         for recipient in recipients {
             let homes = try await connection.query("SELECT tenantdesk_admin_home(\(recipient))", logger: logger).collect()
             guard let home = try homes.first?.decode(UUID?.self) else { continue }
+            if !supportSide.contains(recipient), try await !mayRead(requestTenant, recipient: recipient, home: home) { continue }
             try await database.bind(home, on: connection)
             let inserted = try await connection.query("""
                 INSERT INTO notifications (id, tenant_id, recipient_id, kind, request_id, request_tenant_id, request_number, summary, detail,
@@ -168,6 +178,13 @@ struct Notifier: Sendable {
                 try await mail(id, to: recipient, in: home, kind: kind, number: number, summary: summary, detail: detail, on: connection)
             }
         }
+    }
+
+    /// Whether `recipient`, an administrator of `home`, may read the requests of `tenant` now.
+    private func mayRead(_ tenant: UUID, recipient: UUID, home: UUID) async throws -> Bool {
+        let principal = Principal(adminID: recipient.text, tenantID: home.text, name: "", email: "", roles: [])
+        let answer = try await access.call(AuthorizeMethod.self, .init(principal: principal, tenantID: tenant.text, action: .requestRead))
+        return answer.decision.isAllowed
     }
 
     /// With e-mail configured, queues the notification's e-mail in the same transaction (the

@@ -53,7 +53,9 @@ public struct WorkerApp: Sendable {
             services.append(AssignmentSweep(triage: triage, outbox: outbox, interval: configuration.assignmentSweepInterval, logger: logger))
         }
         if roles.contains(.notifications) {
-            let notifier = Notifier(database: database, logger: logger, mailEnabled: configuration.mail != nil)
+            let notifier = Notifier(
+                database: database, access: RPCClient(connection: connection, timeout: .seconds(5)), logger: logger,
+                mailEnabled: configuration.mail != nil)
             let mails = WakeSignal()
             services.append(EventConsumer(
                 name: "notifications", queue: WorkQueue.notifications, connection: connection, database: database,

@@ -96,4 +96,44 @@ struct NotificationTests {
             })
         }
     }
+
+    @Test("a requester who may no longer read the request (the delegation ended) hears nothing more of it; support still does")
+    func endedDelegation() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let queue = try await WorkerTestSupport.privateQueue(language: "it", environment: environment)
+            try await WorkerTestSupport.addMember(w.engineerID, to: queue, languages: ["it"], environment: environment)
+            // Pat files a request in Contoso through the active relationship.
+            let draft = try await api.send(.post, "/v1/tenants/\(w.c1)/requests", token: w.paToken, json: """
+                {"category":"billing","summary":"Fattura doppia","severity":"C","language":"it",
+                 "contact":{"name":"Pat","email":"pat@fabrikam.example"}}
+                """)
+            #expect(draft.status == 201, "\(draft.body)")
+            let id = try #require(UUID(uuidString: try draft.string("id")))
+            let path = "/v1/tenants/\(w.c1)/requests/\(id.uuidString.lowercased())"
+            #expect(try await api.send(.post, "\(path)/submit", token: w.paToken).status == 200)
+            #expect(try await WorkerTestSupport.eventually { Self.kinds(try await Self.feed(api, w.engineerToken), request: id) == ["assigned"] })
+
+            // While the delegation holds, support's answer reaches Pat.
+            #expect(try await api.send(.post, "\(path)/messages", token: w.engineerToken,
+                                       json: #"{"body":"Stiamo verificando.","visibility":"public"}"#).status == 201)
+            #expect(try await WorkerTestSupport.eventually { Self.kinds(try await Self.feed(api, w.paToken), request: id) == ["message"] })
+
+            // The relationship ends; support answers again, and Contoso's admin writes too.
+            let ended = try await api.send(.post, "/v1/tenants/\(w.partner)/relationships/\(w.r1)/terminate", token: w.paToken)
+            #expect(ended.status == 200, "\(ended.body)")
+            #expect(try await api.send(.post, "\(path)/messages", token: w.engineerToken,
+                                       json: #"{"body":"Risolto?","visibility":"public"}"#).status == 201)
+            #expect(try await api.send(.post, "\(path)/messages", token: w.ta1Token, json: #"{"body":"Grazie"}"#).status == 201)
+            // The engineer hears of Contoso's message (the later event): by then the earlier one
+            // was handled too.
+            #expect(try await WorkerTestSupport.eventually {
+                Self.kinds(try await Self.feed(api, w.engineerToken), request: id) == ["assigned", "message"]
+            })
+            try await Task.sleep(for: .seconds(1))
+            #expect(Self.kinds(try await Self.feed(api, w.paToken), request: id) == ["message"], "nothing after the delegation ended")
+        }
+    }
 }
