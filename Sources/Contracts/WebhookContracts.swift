@@ -25,9 +25,12 @@ public struct WebhookView: Codable, Sendable, Equatable {
     /// Deliveries waiting for a first attempt or a retry, and dead ones (since creation).
     public var pendingDeliveries: Int
     public var deadDeliveries: Int
+    /// The partner relationship it was registered through: it is delivered to only while that
+    /// relationship is in force. (Absent from the answers of workers of earlier releases.)
+    public var viaRelationshipID: String?
     public init(
         id: String, url: String, events: [String], description: String?, active: Bool, createdAt: Date, updatedAt: Date,
-        pendingDeliveries: Int, deadDeliveries: Int
+        pendingDeliveries: Int, deadDeliveries: Int, viaRelationshipID: String? = nil
     ) {
         self.id = id
         self.url = url
@@ -38,6 +41,7 @@ public struct WebhookView: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
         self.pendingDeliveries = pendingDeliveries
         self.deadDeliveries = deadDeliveries
+        self.viaRelationshipID = viaRelationshipID
     }
 }
 

@@ -81,7 +81,7 @@ extension Components.Schemas.Webhook {
         self.init(
             id: view.id, url: view.url, events: view.events, description: view.description, active: view.active,
             createdAt: view.createdAt, updatedAt: view.updatedAt, pendingDeliveries: view.pendingDeliveries,
-            deadDeliveries: view.deadDeliveries, secret: secret)
+            deadDeliveries: view.deadDeliveries, viaRelationshipId: view.viaRelationshipID, secret: secret)
     }
 }
 

@@ -98,8 +98,9 @@ struct Webhooks: Sendable {
                 throw WorkerProblems.invalid("a tenant has at most 20 webhooks; delete one first")
             }
             try await connection.query("""
-                INSERT INTO webhooks (id, tenant_id, url, event_types, secret, description, active, created_by)
-                VALUES (\(id), \(tenant), \(url), \(events), \(secret), \(description), \(fields.active ?? true), \(admin))
+                INSERT INTO webhooks (id, tenant_id, url, event_types, secret, description, active, created_by, via_relationship)
+                VALUES (\(id), \(tenant), \(url), \(events), \(secret), \(description), \(fields.active ?? true), \(admin),
+                        \(context.viaRelationshipID.flatMap(UUID.init(uuidString:))))
                 """, logger: logger)
             try await audit("webhook.created", id, ["url": url, "events": events.joined(separator: ",")],
                             context: context, tenant: tenant, on: connection)
@@ -162,18 +163,18 @@ struct Webhooks: Sendable {
 
     private func load(_ only: UUID?, on connection: PostgresConnection) async throws -> [WebhookView] {
         let rows = try await connection.query("""
-            SELECT w.id, w.url, w.event_types, w.description, w.active, w.created_at, w.updated_at,
+            SELECT w.id, w.url, w.event_types, w.description, w.active, w.created_at, w.updated_at, w.via_relationship,
                    (SELECT count(*)::int FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status IN ('pending', 'retrying')),
                    (SELECT count(*)::int FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'dead')
             FROM webhooks w WHERE \(only)::uuid IS NULL OR w.id = \(only) ORDER BY w.created_at, w.id
             """, logger: logger)
         var webhooks: [WebhookView] = []
-        for try await (id, url, events, description, active, created, updated, pending, dead) in rows.decode(
-            (UUID, String, [String], String?, Bool, Date, Date, Int, Int).self
+        for try await (id, url, events, description, active, created, updated, via, pending, dead) in rows.decode(
+            (UUID, String, [String], String?, Bool, Date, Date, UUID?, Int, Int).self
         ) {
             webhooks.append(.init(
                 id: id.text, url: url, events: events, description: description, active: active, createdAt: created, updatedAt: updated,
-                pendingDeliveries: pending, deadDeliveries: dead))
+                pendingDeliveries: pending, deadDeliveries: dead, viaRelationshipID: via?.text))
         }
         return webhooks
     }

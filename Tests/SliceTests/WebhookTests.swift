@@ -190,6 +190,38 @@ struct WebhookTests {
         }
     }
 
+    @Test("a webhook a partner admin registered through a delegation is delivered to only while the relationship is in force")
+    func throughDelegation() async throws {
+        let environment = try await SliceStack.shared.start()
+        let receiver = try await WebhookReceiver.start()
+        defer { receiver.stop() }
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            receiver.expect(secret: "whsec_partner_registered_1", for: "partner")
+            receiver.expect(secret: "whsec_customer_registered1", for: "customer")
+            let partners = try await Self.register(api, w.c1, w.paToken, url: receiver.url("ok", "partner"),
+                                                   events: ["request.submitted"], secret: "whsec_partner_registered_1")
+            _ = try await Self.register(api, w.c1, w.ta1Token, url: receiver.url("ok", "customer"),
+                                        events: ["request.submitted"], secret: "whsec_customer_registered1")
+            // The customer sees which relationship the partner's webhook came through.
+            let listed = try await api.send(.get, "/v1/tenants/\(w.c1)/webhooks/\(partners)", token: w.ta1Token)
+            #expect(try listed.json()["via_relationship_id"] as? String == w.r1)
+
+            _ = try await WorkerTestSupport.submit(api, w, language: "en", summary: "Before the end")
+            #expect(try await WorkerTestSupport.eventually(timeout: .seconds(20)) {
+                receiver.received("partner").count == 1 && receiver.received("customer").count == 1
+            })
+            // The relationship ends: the next request reaches the customer's webhook only.
+            #expect(try await api.send(.post, "/v1/tenants/\(w.partner)/relationships/\(w.r1)/terminate", token: w.paToken).status == 200)
+            _ = try await WorkerTestSupport.submit(api, w, language: "en", summary: "After the end")
+            #expect(try await WorkerTestSupport.eventually(timeout: .seconds(20)) { receiver.received("customer").count == 2 })
+            try await Task.sleep(for: .seconds(1))
+            #expect(receiver.received("partner").count == 1, "nothing after the relationship ended")
+            #expect(try await Self.deliveries(api, w.c1, w.ta1Token, partners).count == 1)
+        }
+    }
+
     @Test("a relationship about to end reaches the partner and the customer: in their feeds and at their webhooks")
     func relationshipReminders() async throws {
         let environment = try await SliceStack.shared.start()
