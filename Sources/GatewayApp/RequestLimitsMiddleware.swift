@@ -3,8 +3,9 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Refuses request bodies over the limit (413) and bodies that are not JSON (415) before any
-/// handler runs, then hands on the collected body. Attachment uploads carry the file itself,
+/// Refuses request bodies over the limit (413), bodies that are not JSON (415), and a NUL
+/// character in a JSON body or the query (422) before any handler runs, then hands on the
+/// collected body. Attachment uploads carry the file itself,
 /// of any media type, up to their own limit.
 struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
@@ -22,10 +23,8 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Self.tooLarge(limit)
-        } catch is NIOTooManyBytesError {
-            // A chunked body (no Content-Length) that outgrew the limit while being collected.
+        } catch let error where error is NIOTooManyBytesError || (error as? HTTPError)?.status == .contentTooLarge {
+            // Without Content-Length (a chunked body), the limit is found while collecting.
             throw Self.tooLarge(limit)
         }
         if isUpload {
@@ -55,9 +54,7 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// A NUL character (U+0000), which no text of the API can hold.
     static func nul(_ part: String) -> APIProblem {
-        APIProblem(
-            status: 422, type: ProblemType.validationFailed, title: "Validation failed",
-            detail: "\(part) contains a NUL character (U+0000), which no text may hold")
+        .invalid("\(part) contains a NUL character (U+0000), which no text may hold")
     }
 
     static func tooLarge(_ limit: Int) -> APIProblem {

@@ -35,7 +35,7 @@ enum RawHTTP {
                 let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if got <= 0 { break }
                 answer += buffer[..<got]
-                if String(decoding: answer, as: UTF8.self).contains("\r\n\r\n"), Self.complete(answer) { break }
+                if Self.complete(answer) { break }
             }
             return String(decoding: answer, as: UTF8.self)
         }
