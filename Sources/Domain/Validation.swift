@@ -49,10 +49,11 @@ public enum Validation {
         }
     }
 
-    /// An ISO 3166-1 alpha-2 code in upper case, or `nil` when `raw` is not two ASCII letters.
+    /// An ISO 3166-1 alpha-2 code in upper case (`jp` → `JP`), or `nil` when `raw` is not a
+    /// country's code (`ZZ`, `JPN`, `1A`); see `CountryCodes`.
     public static func countryCode(_ raw: String) -> String? {
         let code = raw.uppercased()
-        guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        guard code.utf8.count == 2, CountryCodes.assigned.contains(code) else { return nil }
         return code
     }
 }

@@ -20,9 +20,11 @@ struct ValidationTests {
         #expect(Validation.passwordProblem("a-reasonable\u{0}passphrase") != nil)
     }
 
-    @Test("country codes are two ASCII letters, upper-cased")
+    @Test("country codes are the ones ISO 3166-1 assigns (and XK), upper-cased")
     func countries() {
         #expect(Validation.countryCode("jp") == "JP")
-        for bad in ["JPN", "J", "1A", "ÄB", ""] { #expect(Validation.countryCode(bad) == nil, "\(bad)") }
+        #expect(Validation.countryCode("gb") == "GB")
+        #expect(Validation.countryCode("XK") == "XK")
+        for bad in ["JPN", "J", "1A", "ÄB", "", "ZZ", "AA", "QM", "XX", "AN", "YU", "UK", "EU"] { #expect(Validation.countryCode(bad) == nil, "\(bad)") }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// internal traces, re-baselining rules, and bodies sent without credentials.
 @Suite("Service requests: edge cases", .serialized, .timeLimit(.minutes(5)))
 struct ServiceRequestEdgeTests {
-    @Test("text PostgreSQL would refuse, or that is long in code points, gets 422, never 500")
+    @Test("text PostgreSQL would refuse, long in code points, or a country no one has, gets 422, never 500")
     func hostileText() async throws {
         let environment = try await SliceStack.shared.start()
         try await withGateway { client in
@@ -18,7 +18,8 @@ struct ServiceRequestEdgeTests {
             let base = "/v1/tenants/\(w.c1)/requests"
             // 150 family emoji: 150 characters, 1,050 code points.
             let family = String(repeating: "👨‍👩‍👧", count: 150)
-            for body in [#"{"summary":"nul \u0000 here"}"#, #"{"summary":"\#(family)"}"#, #"{"category":"BILLING"}"#] {
+            for body in [#"{"summary":"nul \u0000 here"}"#, #"{"summary":"\#(family)"}"#, #"{"category":"BILLING"}"#,
+                         #"{"contact":{"country":"ZZ"}}"#] {
                 let reply = try await api.send(.post, base, token: w.ta1Token, json: body)
                 #expect(reply.status == 422, "\(body.prefix(40)): \(reply.status) \(reply.body)")
             }
