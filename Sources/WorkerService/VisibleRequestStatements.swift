@@ -4,11 +4,15 @@ import Store
 
 /// One request as `RequestQueries.load` reads it, if the caller may see it: support sees
 /// submitted requests; a tenant's side also sees its own drafts until they expire (the same
-/// rule as `RequestQueries.appendVisible`). Prepared: every call on a request reads it.
+/// rule as `RequestQueries.appendVisible`). Only a request of the bound tenant: row-level
+/// security allows no other, and the statement says so itself as well, so that a transaction
+/// bound more widely (support's scope, a partner's list) still reads one tenant's request.
+/// Prepared: every call on a request reads it.
 struct LoadVisibleRequest: PreparedRowStatement {
     static let sql = """
         SELECT \(RequestRecord.columns) FROM service_requests r
-        WHERE r.id = $1 AND (r.status <> 'draft' OR (NOT $2 AND r.requested_by = $3 AND r.draft_expires_at > now()))
+        WHERE r.id = $1 AND r.tenant_id = tenantdesk_current_tenant()
+          AND (r.status <> 'draft' OR (NOT $2 AND r.requested_by = $3 AND r.draft_expires_at > now()))
         """
     static let bindingDataTypes: [PostgresDataType] = [.uuid, .bool, .uuid]
 
