@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "Settings",
             dependencies: [
-                "AMQP", "Store",
+                "AMQP", "Domain", "Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -32,6 +32,12 @@ public enum RPCContentType {
     public static let result = "application/vnd.tenantdesk.result+json"
 }
 
+/// Application headers of RPC requests.
+public enum RPCHeader {
+    /// The client request the call is made for (`RequestTrace.requestID`), for the callee's log.
+    public static let requestID = "request-id"
+}
+
 /// The request of a method that takes no arguments.
 public struct EmptyRequest: Codable, Sendable, Equatable {
     public init() {}

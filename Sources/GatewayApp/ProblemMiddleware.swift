@@ -21,7 +21,7 @@ struct ProblemMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware
                 peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: Self.forwardedFor], trusted: trustedProxies)
             let info = RequestInfo(id: requestID, sourceAddress: client)
             var response = try await RequestInfo.$current.withValue(info) {
-                try await next(request, context)
+                try await RequestTrace.$requestID.withValue(requestID) { try await next(request, context) }
             }
             response.headers[.requestID] = requestID
             return response
@@ -110,15 +110,28 @@ struct ProblemMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware
     private static func describe(_ error: any Error) -> String {
         guard let decoding = error as? DecodingError else { return "\(error)" }
         func at(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map(\.stringValue).filter { !$0.isEmpty }.joined(separator: ".")
+            let path = fieldPath(context.codingPath)
             return path.isEmpty ? "" : " at \(path)"
         }
         switch decoding {
-        case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
+        case .keyNotFound(let key, let context): return "missing field \(fieldPath(context.codingPath + [key]))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type or value\(at(context))"
         case .dataCorrupted(let context): return "not a valid value\(at(context))"
         @unknown default: return "not valid"
         }
+    }
+
+    /// A field's place as a client writes it: `contact.name`, `events[0]`.
+    static func fieldPath(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else if !key.stringValue.isEmpty {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
     }
 
     private static func requestID(from request: Request) -> String {

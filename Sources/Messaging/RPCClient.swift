@@ -47,7 +47,9 @@ public struct RPCClient: Sendable {
         do {
             return try await connection.call(
                 queue: queue, body: body,
-                properties: AMQPProperties(contentType: "application/json", type: name, persistent: false),
+                properties: AMQPProperties(
+                    contentType: "application/json", type: name, persistent: false,
+                    headers: RequestTrace.requestID.map { [RPCHeader.requestID: .string($0)] } ?? [:]),
                 timeout: timeout ?? self.timeout)
         } catch let error as AMQPError {
             throw Self.problem(for: error, method: name)

@@ -7,6 +7,8 @@ import Logging
 /// A handler that throws `RPCProblem` sends that problem; PostgreSQL being away (a lost
 /// connection, a server shutting down or out of connections, a deadlock) becomes a 503 problem
 /// with `Retry-After`; any other error becomes a 500 problem whose details stay in the callee's log.
+/// A handler runs with `RequestTrace.requestID` set to the id its caller sent, so its log lines
+/// (and the calls it makes in turn) name the client request.
 public struct RPCRouter: Sendable {
     public typealias Handler = @Sendable ([UInt8]) async -> AMQPRPCServer.Reply
     public typealias InlineHandler = @Sendable ([UInt8]) -> [UInt8]?
@@ -127,6 +129,12 @@ public struct RPCRouter: Sendable {
                 detail: "this service does not implement \(message.properties.type ?? "(none)")"))
             return AMQPRPCServer.Reply(body: (try? JSONCodec.encode(problem)) ?? [])
         }
-        return await handler(message.body)
+        return await RequestTrace.$requestID.withValue(Self.requestID(of: message)) { await handler(message.body) }
+    }
+
+    /// The client request a call is made for, when its caller named one.
+    static func requestID(of message: AMQPMessage) -> String? {
+        guard case .string(let id)? = message.properties.headers[RPCHeader.requestID] else { return nil }
+        return id
     }
 }

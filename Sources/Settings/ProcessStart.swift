@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -15,13 +16,20 @@ public enum ProcessStart {
         }
     }
 
-    /// Logs to standard error at `level`.
+    /// Logs to standard error at `level`; a line logged while a client request is handled names
+    /// it (`request_id`, see `requestMetadata`).
     public static func bootstrapLogging(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+        LoggingSystem.bootstrap({ label, provider in
+            var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
             handler.logLevel = level
             return handler
-        }
+        }, metadataProvider: requestMetadata)
+    }
+
+    /// Adds `request_id` (`RequestTrace.requestID`) to every line logged while it is set.
+    public static let requestMetadata = Logger.MetadataProvider {
+        guard let id = RequestTrace.requestID else { return [:] }
+        return ["request_id": .string(id)]
     }
 
     /// Runs `services` (in start order) until SIGTERM or SIGINT, then shuts them down in
