@@ -83,7 +83,7 @@ public enum IntakeRules {
     /// The broken rules, most fundamental first (empty when the request may be submitted).
     public static func violations(_ facts: Facts) -> [Violation] {
         var found: [Violation] = []
-        if (facts.summary ?? "").allSatisfy(\.isWhitespace) { found.append(.summaryRequired) }
+        if lacksSummary(facts.summary) { found.append(.summaryRequired) }
         if !facts.categoryPlans.contains(facts.plan) { found.append(.categoryNotCovered(plan: facts.plan)) }
         if let language = facts.language {
             let supported = facts.categoryTechnical
@@ -100,5 +100,15 @@ public enum IntakeRules {
             found.append(.incomplete(field: "contact.phone"))
         }
         return found
+    }
+
+    /// The broken rules of a draft without a category (or with one the catalogue does not
+    /// have), in the same order: the summary before the category, whose rules cannot be known.
+    public static func violations(uncategorizedSummary summary: String?) -> [Violation] {
+        (lacksSummary(summary) ? [.summaryRequired] : []) + [.incomplete(field: "category")]
+    }
+
+    private static func lacksSummary(_ summary: String?) -> Bool {
+        (summary ?? "").allSatisfy(\.isWhitespace)
     }
 }

@@ -57,7 +57,7 @@ struct ServiceRequests: Sendable {
             var created: RequestRecord?
             for try await row in rows { created = try RequestRecord(row: row) }
             guard let record = created else { throw WorkerProblems.notFound }
-            return record.view(side: context.side, now: Date(), preview: try await preview(record, on: connection))
+            return record.view(side: context.side, now: Date(), preview: try await catalogue.preview(record, on: connection))
         }
     }
 
@@ -89,7 +89,7 @@ struct ServiceRequests: Sendable {
                 WHERE id = \(id)
                 """, logger: logger)
             let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
-            return record.view(side: context.side, now: Date(), preview: try await preview(record, on: connection))
+            return record.view(side: context.side, now: Date(), preview: try await catalogue.preview(record, on: connection))
         }
     }
 
@@ -151,7 +151,8 @@ struct ServiceRequests: Sendable {
         guard let code = fields.category,
               let category = try await catalogue.category(
                   code, language: fields.language, severity: fields.severity, on: connection) else {
-            throw WorkerProblems.violation(.incomplete(field: "category"), also: [])
+            let violations = IntakeRules.violations(uncategorizedSummary: fields.summary)
+            throw WorkerProblems.violation(violations[0], also: Array(violations.dropFirst()))
         }
         // Category, route, calendar, plan and target come in one round trip.
         let plan: SupportPlan
@@ -184,21 +185,6 @@ struct ServiceRequests: Sendable {
                 ["severity": severity.rawValue, "dueAt": due.dueAt.formatted(.iso8601)]), as: UTF8.self),
             actor: UUID(uuidString: context.adminID), actorName: context.adminName, actorSide: context.side.rawValue,
             relationship: context.relationship, event: String(decoding: try JSONCodec.encode(event), as: UTF8.self))
-    }
-
-    /// A draft's first-response target if it were submitted now (nil until category and
-    /// severity are chosen).
-    func preview(_ record: RequestRecord, on connection: PostgresConnection) async throws -> ResponseDue? {
-        guard record.status == .draft, let code = record.fields.category, let severity = record.fields.severity,
-              let category = try await catalogue.category(
-                  code, language: record.fields.language, severity: severity, on: connection) else { return nil }
-        let plan: SupportPlan
-        if let known = category.plan { plan = known } else { plan = try await catalogue.plan(on: connection) }
-        let minutes: Int
-        if let known = category.targetMinutes { minutes = known } else {
-            minutes = try await catalogue.severity(severity, plan: plan, on: connection).minutes
-        }
-        return ResponseDue.compute(plan: plan, severity: severity, targetMinutes: minutes, startedAt: Date(), calendar: category.calendar)
     }
 }
 

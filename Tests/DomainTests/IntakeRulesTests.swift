@@ -55,4 +55,11 @@ struct IntakeRulesTests {
         let found = IntakeRules.violations(Self.facts(summary: "", severity: .a, requiresPhone: true, language: "de"))
         #expect(found == [.summaryRequired, .languageNotSupported(language: "de", supported: ["en", "ja"]), .phoneRequired])
     }
+
+    @Test("without a category the summary still comes first, then the category")
+    func uncategorized() {
+        #expect(IntakeRules.violations(uncategorizedSummary: nil) == [.summaryRequired, .incomplete(field: "category")])
+        #expect(IntakeRules.violations(uncategorizedSummary: "  ") == [.summaryRequired, .incomplete(field: "category")])
+        #expect(IntakeRules.violations(uncategorizedSummary: "Devices stuck at ESP") == [.incomplete(field: "category")])
+    }
 }
