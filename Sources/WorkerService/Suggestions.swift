@@ -62,6 +62,15 @@ struct Suggestions: Sendable {
         }
     }
 
+    /// Whether a request was submitted after the session's suggestions (in SQL, for a row of
+    /// `suggestion_sessions`): its outcome is then `continued`, for good.
+    private static let submitted = """
+        EXISTS (SELECT 1 FROM service_requests r WHERE r.suggestion_session_id = suggestion_sessions.id AND r.status <> 'draft')
+        """
+
+    /// Records whether the suggestions helped (`helped`, naming the article that did) or the
+    /// admin went on to file a request (`continued`). Once a request made after them is
+    /// submitted, the outcome is `continued` and cannot be changed (409).
     func recordOutcome(_ request: SuggestionOutcomeMethod.Request) async throws -> EmptyResponse {
         let context = request.context
         guard ["helped", "continued"].contains(request.outcome) else {
@@ -77,13 +86,19 @@ struct Suggestions: Sendable {
                     decided_at = now()
                 WHERE id = \(session) AND admin_id = \(try context.admin())
                   AND (\(request.articleID)::text IS NULL OR \(request.articleID)::text = ANY(article_ids))
+                  AND NOT \(unescaped: Self.submitted)
                 RETURNING 1
                 """, logger: logger).collect()
             if rows.isEmpty {
-                let exists = try await connection.query(
-                    "SELECT 1 FROM suggestion_sessions WHERE id = \(session) AND admin_id = \(try context.admin())",
+                let found = try await connection.query(
+                    "SELECT \(unescaped: Self.submitted) FROM suggestion_sessions WHERE id = \(session) AND admin_id = \(try context.admin())",
                     logger: logger).collect()
-                if exists.isEmpty { throw WorkerProblems.notFound }
+                guard let submitted = try found.first?.decode(Bool.self) else { throw WorkerProblems.notFound }
+                if submitted {
+                    throw RPCProblem(
+                        status: 409, type: ProblemType.invalidTransition, title: "Outcome settled",
+                        detail: "a request was submitted after these suggestions, so the session counts as continued")
+                }
                 throw WorkerProblems.invalid("article_id is not one of the articles suggested in this session")
             }
             return EmptyResponse()
