@@ -11,6 +11,7 @@ import Store
 /// expiry is gone.
 struct RequestQueries: Sendable {
     let database: Database
+    let catalogue: SupportCatalogue
     let logger: Logger
 
     /// Appends the condition under which the caller sees request `r`.
@@ -51,8 +52,10 @@ struct RequestQueries: Sendable {
             let attachments = try await RequestAttachments.list(of: id, on: connection, logger: logger)
             let changes = try await SeverityChanges.list(of: id, on: connection, logger: logger)
             let survey = try await Surveys.load(of: id, on: connection, logger: logger)
+            // A draft shows the target it would get if submitted now, as its create and edit do.
+            let preview = try await catalogue.preview(record, on: connection)
             return ServiceRequestDetail(
-                request: record.view(side: context.side, now: Date()), timeline: timeline, messages: messages, attachments: attachments,
+                request: record.view(side: context.side, now: Date(), preview: preview), timeline: timeline, messages: messages, attachments: attachments,
                 severityChanges: changes, survey: survey)
         }
     }

@@ -26,7 +26,7 @@ struct RequestRoutes: Sendable {
         catalogue = SupportCatalogue(database: database, logger: logger)
         suggestions = Suggestions(database: database, idempotency: idempotency, logger: logger)
         requests = ServiceRequests(database: database, catalogue: catalogue, idempotency: idempotency, outbox: outbox, logger: logger)
-        queries = RequestQueries(database: database, logger: logger)
+        queries = RequestQueries(database: database, catalogue: catalogue, logger: logger)
         thread = RequestThread(database: database, idempotency: idempotency, outbox: outbox, logger: logger)
         attachments = RequestAttachments(database: database, idempotency: idempotency, outbox: outbox, limits: limits, logger: logger)
         support = SupportWork(database: database, outbox: outbox, logger: logger)

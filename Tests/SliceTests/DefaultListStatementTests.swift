@@ -148,7 +148,8 @@ import Testing
             }
             let readers = contexts
             try await Database.with(app, logger: SliceStack.logger) { database in
-                let queries = RequestQueries(database: database, logger: SliceStack.logger)
+                let queries = RequestQueries(
+                    database: database, catalogue: SupportCatalogue(database: database, logger: SliceStack.logger), logger: SliceStack.logger)
                 // PostgreSQL switches a prepared statement to a generic plan after five runs.
                 for round in 0..<8 {
                     for (context, own, other) in [(readers[0], mine, theirs), (readers[1], theirs, mine)] {
