@@ -34,6 +34,10 @@ extension APIHandler {
             guard UUID(uuidString: raw) != nil else { throw APIProblem.malformed("customer must be a tenant id") }
             customer = raw.lowercased()
         }
+        if let assignee = query.assignee, !["me", "unassigned"].contains(assignee), UUID(uuidString: assignee) == nil {
+            throw APIProblem.malformed("assignee must be me, unassigned or an administrator id")
+        }
+        if let queue = query.queue, queue.isEmpty { throw APIProblem.malformed("queue must name a queue") }
         let page = try await call(ListRequestPageRawMethod.self, .init(
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },

@@ -60,6 +60,13 @@ struct SupportWorkTests {
             let mine = try await api.send(.get, "/v1/support/requests?assignee=me", token: w.engineerToken)
             #expect(try Self.ids(mine).contains(first))
             #expect((try mine.json()["counts"] as? [String: Int])?.values.reduce(0, +) == 1)
+            // An engineer's id finds the same; anything else is a mistake, not an empty queue.
+            #expect(try Self.ids(try await api.send(.get, "/v1/support/requests?assignee=\(w.engineerID)", token: w.engineerToken))
+                .contains(first))
+            for filter in ["assignee=", "assignee=nobody", "queue="] {
+                let wrong = try await api.send(.get, "/v1/support/requests?\(filter)", token: w.engineerToken)
+                #expect(wrong.status == 400, "\(filter): \(wrong.status)")
+            }
             let manager = try await Self.manager(api, w)
             let refused = try await api.send(.put, "/v1/tenants/\(w.c2)/requests/\(second)/assignee", token: w.engineerToken,
                                              json: #"{"admin_id":"\#(manager.id)"}"#)
