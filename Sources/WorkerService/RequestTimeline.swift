@@ -48,8 +48,15 @@ enum RequestTimeline {
             entries.append(TimelineEntry(
                 id: id, kind: kind, at: at, actor: ActorView(adminID: admin?.text, name: name, side: side),
                 viaRelationshipID: via?.text, internalOnly: visibility == "internal",
-                data: (try? JSONCodec.decode([String: String].self, from: Array(data.utf8))) ?? [:]))
+                data: Self.apiData(data)))
         }
         return entries
+    }
+
+    /// An entry's data with the API's names: entries keep some keys in camel case (`dueAt`,
+    /// `assigneeId`), as they were written; the API shows them in snake case, as every other name.
+    static func apiData(_ json: String) -> [String: String] {
+        let stored = (try? JSONCodec.decode([String: String].self, from: Array(json.utf8))) ?? [:]
+        return Dictionary(stored.map { (FieldName.snakeCase($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -51,7 +51,8 @@ struct AttachmentTests {
 
             let detail = try await api.send(.get, "\(base)/requests/\(id)", token: w.sa1Token).json()
             #expect((detail["attachments"] as? [[String: Any]])?.map { $0["id"] as? String } == [attachmentID])
-            #expect((detail["timeline"] as? [[String: Any]])?.contains { $0["kind"] as? String == "attachment_added" } == true)
+            let added = (detail["timeline"] as? [[String: Any]])?.first { $0["kind"] as? String == "attachment_added" }
+            #expect((added?["data"] as? [String: String])?["attachment_id"] == attachmentID, "\(added ?? [:])")
         }
     }
 

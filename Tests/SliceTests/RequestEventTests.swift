@@ -60,6 +60,9 @@ struct RequestEventTests {
             let entry = timeline.first { $0["kind"] as? String == "submitted" }
             #expect((entry?["data"] as? [String: Any])?["number"] as? String == String(number))
             #expect((entry?["data"] as? [String: Any])?["severity"] as? String == "A")
+            // Keys in the API's snake case, as every other name.
+            #expect((entry?["data"] as? [String: Any])?["due_at"] is String, "\(entry ?? [:])")
+            #expect((entry?["data"] as? [String: Any])?["dueAt"] == nil)
             #expect(bodies.first?.severity == .a)
             #expect(bodies.count == 3 && bodies[1].visibility == "internal")
             #expect(bodies.last?.status == .resolved)
