@@ -86,6 +86,11 @@ struct ServiceRequestFlowTests {
                                           headers: ["If-Match": "W/\"v2\""])
             #expect(weak.status == 412)
 
+            // Read back, the draft shows its target as its create and edit did: severity A, 60 minutes.
+            let read = try await api.send(.get, "\(base)/requests/\(id)", token: w.ta1Token).json()
+            let preview = (read["request"] as? [String: Any])?["response"] as? [String: Any]
+            #expect(preview?["status"] as? String == "preview", "\(read)")
+            #expect(preview?["target_minutes"] as? Int == 60)
             // Another admin of the tenant does not see someone else's draft.
             #expect(try await api.send(.get, "\(base)/requests/\(id)", token: w.sa1Token).status == 404)
 
@@ -97,6 +102,11 @@ struct ServiceRequestFlowTests {
             #expect(submitted.etag == "\"v\(request["version"] as? Int ?? 0)\"")
             #expect(submitted.headers[.contentType] == "application/json; charset=utf-8")
             #expect((request["number"] as? Int ?? 0) >= 1)
+            // Submitted after the suggestions: the session counts as continued, for good.
+            let lateHelp = try await api.send(.put, "\(base)/suggestions/\(session)/outcome", token: w.ta1Token,
+                                              json: #"{"outcome":"helped"}"#)
+            #expect(lateHelp.status == 409, "\(lateHelp.body)")
+            #expect(lateHelp.problemType == ProblemType.invalidTransition)
             #expect(request["queue"] as? String == "device-management-en")
             let response = try #require(request["response"] as? [String: Any])
             #expect(response["target_minutes"] as? Int == 60)
@@ -157,6 +167,10 @@ struct ServiceRequestFlowTests {
             #expect(noSummary.problemType == ProblemType.summaryRequired)
             let noSeverity = try await submit(#"{"category":"enrollment","summary":"x","language":"en",\#(contact)}"#)
             #expect(noSeverity.problemType == ProblemType.draftIncomplete)
+            // Neither summary nor category: the summary's rule first, the category named after it.
+            let bare = try await submit(#"{"language":"en",\#(contact)}"#)
+            #expect(bare.problemType == ProblemType.summaryRequired, "\(bare.body)")
+            #expect((try bare.json()["detail"] as? String)?.contains("category") == true, "\(bare.body)")
 
             // A trial tenant's plan does not cover endpoint security.
             let trialAdmin = Member("Trish", "tenant_admin", String(UUID().uuidString.prefix(8)).lowercased())
