@@ -20,11 +20,11 @@ struct AdminCommand: AsyncParsableCommand {
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (any case; after the subcommand).")
     var logLevel: String = "warning"
 
     func logger() throws -> Logger {
-        guard let level = Logger.Level(rawValue: logLevel) else {
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         var logger = Logger(label: "tenantdesk.admin") { StreamLogHandler.standardError(label: $0) }

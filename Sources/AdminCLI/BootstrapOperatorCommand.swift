@@ -9,7 +9,7 @@ struct BootstrapOperatorCommand: AsyncParsableCommand {
         commandName: "bootstrap-operator",
         abstract: "Create the vendor tenant and the first platform operator (once).",
         discussion: """
-            The password comes from TD_BOOTSTRAP_PASSWORD, from --password-file, or from a prompt \
+            The password comes from --password-file, else TD_BOOTSTRAP_PASSWORD, else a prompt \
             when standard input is a terminal; never from the command line. Running it again when \
             an operator exists changes nothing.
             """)

@@ -69,7 +69,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
             discussion: "Fix the cause first (the error says what failed): a message that fails again dies again.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Dead letter ids (from list).") var ids: [Int64] = []
-        @Flag(help: "Replay every dead letter not yet replayed.") var all = false
+        @Flag(help: "Replay the dead letters not yet replayed, the newest 1000 at most (run again for more).") var all = false
 
         func validate() throws {
             if ids.isEmpty != all { throw ValidationError("give dead letter ids or --all (not both)") }

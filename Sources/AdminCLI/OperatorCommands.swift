@@ -83,7 +83,7 @@ struct TenantsCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a tenant, optionally with its first administrator (password from TD_ADMIN_PASSWORD, --password-file or a prompt).")
+            abstract: "Create a tenant, optionally with its first administrator (password from --password-file, else TD_ADMIN_PASSWORD, else a prompt).")
         @OptionGroup var options: OperatorOptions
         @Option(help: "customer or partner.") var kind: String
         @Option(help: "Display name.") var name: String
@@ -186,7 +186,7 @@ struct AdminsCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an administrator (password from TD_ADMIN_PASSWORD, --password-file or a prompt).")
+            abstract: "Create an administrator (password from --password-file, else TD_ADMIN_PASSWORD, else a prompt).")
         @OptionGroup var options: OperatorOptions
         @Option(help: "The tenant's id.") var tenant: String
         @Option(help: "Name.") var name: String

@@ -8,7 +8,7 @@ struct SigningKeysCommand: AsyncParsableCommand {
         commandName: "signing-keys",
         abstract: "List, rotate and retire the keys that sign access tokens.",
         discussion: """
-            rotate adds a key; every role service signs with it within a minute, and gateways fetch \
+            rotate adds a key; every role service signs with it within about two minutes (once it is 75 s old and reloaded), and gateways fetch \
             it when they first see it. Older keys keep verifying until retired: retire one once \
             the tokens it signed have expired (at most TD_ACCESS_TOKEN_TTL_SECONDS after the rotation).
             """,
@@ -34,7 +34,7 @@ struct SigningKeysCommand: AsyncParsableCommand {
             let kid = try await Database.with(try global.ownerDatabase(), logger: try global.logger()) { database in
                 try await SigningKeyRepository(database: database).rotate()
             }
-            print("new signing key \(kid): role services sign with it within a minute")
+            print("new signing key \(kid): role services sign with it within about two minutes")
         }
     }
 
