@@ -111,9 +111,13 @@ public struct PublicSigningKey: Codable, Sendable, Equatable {
 public struct PingResponse: Codable, Sendable {
     public var service: String
     public var instance: String
-    public init(service: String, instance: String) {
+    /// Whether the service reached PostgreSQL just now: `ok`, `timeout` or `unavailable`
+    /// (workers answer it; nil from a service that does not check).
+    public var database: String?
+    public init(service: String, instance: String, database: String? = nil) {
         self.service = service
         self.instance = instance
+        self.database = database
     }
 }
 

@@ -4,7 +4,10 @@ import Messaging
 import Tokens
 
 /// Whether the gateway can serve: RabbitMQ connected, verification keys loaded, and the role
-/// service and a worker answering a ping within the readiness deadline.
+/// service and a worker answering a ping within the readiness deadline. The worker also says
+/// whether it reached PostgreSQL (`database`): shown, but not required, since no gateway can do
+/// better while the database is away, and their 503 answers (with `Retry-After`) tell clients
+/// more than a load balancer with no gateway left.
 struct ReadinessCheck: Sendable {
     let connection: AMQPConnection
     let rpc: RPCClient
@@ -16,18 +19,22 @@ struct ReadinessCheck: Sendable {
         checks["amqp"] = connection.isConnected ? "ok" : "disconnected"
         async let roles = ping(RolesPingMethod.self)
         async let worker = ping(WorkerPingMethod.self)
-        checks["roles"] = await roles
-        checks["worker"] = await worker
+        checks["roles"] = await roles.state
+        let workerAnswer = await worker
+        checks["worker"] = workerAnswer.state
         checks["keys"] = await keyRing.verifier.isReady ? "ok" : "not loaded"
-        return (checks.values.allSatisfy { $0 == "ok" }, checks)
+        let ready = checks.values.allSatisfy { $0 == "ok" }
+        if let database = workerAnswer.response?.database { checks["database"] = database }
+        return (ready, checks)
     }
 
-    private func ping<Method: RPCMethod>(_ method: Method.Type) async -> String where Method.Request == EmptyRequest {
+    private func ping<Method: RPCMethod>(
+        _ method: Method.Type
+    ) async -> (state: String, response: PingResponse?) where Method.Request == EmptyRequest, Method.Response == PingResponse {
         do {
-            _ = try await rpc.call(method, .init(), timeout: timeout)
-            return "ok"
+            return ("ok", try await rpc.call(method, .init(), timeout: timeout))
         } catch {
-            return error.status == 504 ? "timeout" : "unavailable"
+            return (error.status == 504 ? "timeout" : "unavailable", nil)
         }
     }
 }

@@ -53,6 +53,19 @@ public struct Database: Sendable {
         }
     }
 
+    /// Whether `SELECT 1` comes back within `timeout`: `ok`, `timeout` (PostgreSQL away, or
+    /// every pooled connection busy for that long), or `unavailable` (it failed).
+    public func health(timeout: Duration) async -> String {
+        do {
+            try await waitUntilReachable(timeout: timeout)
+            return "ok"
+        } catch is DatabaseUnreachable {
+            return "timeout"
+        } catch {
+            return "unavailable"
+        }
+    }
+
     /// Runs `body` in a transaction bound to `tenantID`: row-level security then shows and
     /// accepts only that tenant's rows.
     ///

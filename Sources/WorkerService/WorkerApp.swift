@@ -111,7 +111,9 @@ public struct WorkerApp: Sendable {
             }
             return PhoneNumbersMethod.Response(entries: try await directory.lines(country: country))
         }
-        router.on(WorkerPingMethod.self) { _ in PingResponse(service: "worker", instance: instance) }
+        router.on(WorkerPingMethod.self) { _ in
+            PingResponse(service: "worker", instance: instance, database: await database.health(timeout: .milliseconds(500)))
+        }
         RequestRoutes(database: database, outbox: outbox, limits: limits, logger: logger).register(on: &router)
         let hooks = Webhooks(database: database, settings: webhooks, logger: logger, wake: wakeDeliveries)
         router.on(WebhooksMethod.self) { request in try await clientData { try await hooks.handle(request) } }

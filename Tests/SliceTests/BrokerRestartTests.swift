@@ -17,7 +17,7 @@ struct BrokerRestartTests {
               let distPort = env["TD_RABBIT_DIST_PORT"] else {
             throw SliceError("TD_STACK_DIR, TD_RABBIT_NODE, TD_RABBIT_PORT and TD_RABBIT_DIST_PORT must be set: run script/test")
         }
-        try await RestartDrill(name: "broker_restart", outage: {
+        try await RestartDrill(name: "broker_restart", outage: { _ in
             // td_rabbit_stop sends SIGTERM and kills the node if it is still up after 30 s.
             try await RestartDrill.services("td_rabbit_stop \"$TD_STACK_DIR\" \"$TD_RABBIT_NODE\"")
             try await Task.sleep(for: .seconds(2))

@@ -21,7 +21,7 @@ struct DatabaseRestartTests {
         guard env["TD_STACK_DIR"] != nil, let port = env["TD_PG_PORT"] else {
             throw SliceError("TD_STACK_DIR and TD_PG_PORT must be set: run script/test")
         }
-        var drill = RestartDrill(name: "database_restart", outage: {
+        var drill = RestartDrill(name: "database_restart", outage: { _ in
             try await RestartDrill.services("td_pg_stop \"$TD_STACK_DIR\"")
             try await Task.sleep(for: .seconds(5))
             try await RestartDrill.services("td_pg_start \"$TD_STACK_DIR\" \(port)")
@@ -29,6 +29,11 @@ struct DatabaseRestartTests {
         // No decisions kept by the gateway: what the role service decides shows at once.
         drill.gatewayCache = .zero
         drill.afterRecovery = { scene in
+            let back = try await WorkerTestSupport.eventually(timeout: .seconds(10)) {
+                let ready = try await scene.api.send(.get, "/health/ready", token: nil)
+                return (try ready.json()["checks"] as? [String: String])?["database"] == "ok"
+            }
+            #expect(back, "readiness shows the database again")
             let una = Member("Una", "tenant_admin", scene.suffix)
             let unaID = try await scene.api.createAdmin(scene.adminToken, tenant: scene.tenant, una)
             let unaToken = try await scene.api.login(una.email, Member.password).access

@@ -147,7 +147,7 @@ struct RequestProblemTests {
                 struct Ready: Decodable { var status: String; var checks: [String: String] }
                 let ready = try response.json(Ready.self)
                 #expect(ready.status == "ready")
-                #expect(ready.checks == ["amqp": "ok", "keys": "ok", "roles": "ok", "worker": "ok"])
+                #expect(ready.checks == ["amqp": "ok", "database": "ok", "keys": "ok", "roles": "ok", "worker": "ok"])
             }
         }
     }

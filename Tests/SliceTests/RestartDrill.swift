@@ -38,10 +38,15 @@ struct RestartDrill {
         private(set) var accepted: [String] = []
         private(set) var refused: [Int: Int] = [:]
         private(set) var slowest: Duration = .zero
+        /// The slowest answer: which call, when it started, its status and the start of its body.
+        private(set) var slowestCall = ""
         private(set) var other: [String] = []
-        func record(_ status: Int, _ took: Duration, body: String) {
+        func record(_ status: Int, _ took: Duration, body: String, call: String = "") {
             lock.withLock {
-                slowest = max(slowest, took)
+                if took > slowest {
+                    slowest = took
+                    slowestCall = "\(call) started \(Date.now.addingTimeInterval(-Double(took.components.seconds))) → \(status) \(body.prefix(160))"
+                }
                 if [503, 504].contains(status) { refused[status, default: 0] += 1 } else if status >= 300 { other.append("\(status) \(body.prefix(200))") }
             }
         }
@@ -49,12 +54,13 @@ struct RestartDrill {
         var snapshot: (accepted: [String], refused: [Int: Int], slowest: Duration, other: [String]) {
             lock.withLock { (accepted, refused, slowest, other) }
         }
+        var slowestDescription: String { lock.withLock { slowestCall } }
     }
 
     /// Names the drill in its report and in its database, vhost and connections.
     var name: String
     /// Stops the part and starts it again.
-    var outage: @Sendable () async throws -> Void
+    var outage: @Sendable (Scene) async throws -> Void
     /// Checks made once requests are accepted again after the outage.
     var afterRecovery: @Sendable (Scene) async throws -> Void = { _ in }
     /// How long the gateway keeps a decision (nil: as configured by default).
@@ -110,7 +116,7 @@ struct RestartDrill {
                                         {"category":"billing","summary":"\(marker)","severity":"B","language":"en",
                                          "contact":{"name":"Rita","email":"rita@restart.example"}}
                                         """, headers: ["Idempotency-Key": "\(marker)-draft"])
-                                    outcomes.record(draft.status, ContinuousClock.now - start, body: draft.body)
+                                    outcomes.record(draft.status, ContinuousClock.now - start, body: draft.body, call: "draft")
                                     if draft.status == 201 { id = try draft.string("id") } else { try await Task.sleep(for: .milliseconds(300)) }
                                 }
                                 guard let id else { continue }
@@ -119,7 +125,7 @@ struct RestartDrill {
                                     let start = ContinuousClock.now
                                     let submitted = try await api.send(.post, "/v1/tenants/\(tenant)/requests/\(id)/submit", token: token,
                                                                        headers: ["Idempotency-Key": "\(marker)-submit"])
-                                    outcomes.record(submitted.status, ContinuousClock.now - start, body: submitted.body)
+                                    outcomes.record(submitted.status, ContinuousClock.now - start, body: submitted.body, call: "submit")
                                     accepted = submitted.status == 200
                                     if !accepted { try await Task.sleep(for: .milliseconds(300)) }
                                 }
@@ -135,12 +141,13 @@ struct RestartDrill {
             try await Task.sleep(for: .seconds(3))
             let before = outcomes.snapshot.accepted.count
             note("\(name): the outage starts after \(before) accepted requests")
-            try await outage()
+            let scene = Scene(api: api, tenant: tenant, adminToken: token, suffix: suffix, owner: environment.owner)
+            try await outage(scene)
             let afterStart = outcomes.snapshot.accepted.count
             note("\(name): back; \(afterStart) accepted so far")
             // Keep submitting until some requests went through after the outage.
             let resumed = try await WorkerTestSupport.eventually(timeout: .seconds(60)) { outcomes.snapshot.accepted.count >= afterStart + 20 }
-            try await afterRecovery(Scene(api: api, tenant: tenant, adminToken: token, suffix: suffix, owner: environment.owner))
+            try await afterRecovery(scene)
             phase.finish()
             try await submitters.value
             let final = outcomes.snapshot
@@ -165,7 +172,7 @@ struct RestartDrill {
             print("""
                 \(name) report: accepted \(final.accepted.count) (\(before) before the outage), refused \
                 \(final.refused.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: ", ")), \
-                slowest answer \(final.slowest), triaged \(counts.triaged), assigned \(counts.assigned), \
+                slowest answer \(final.slowest) (\(outcomes.slowestDescription)), triaged \(counts.triaged), assigned \(counts.assigned), \
                 unpublished events \(counts.unpublished), processed twice \(counts.twice)
                 """)
             #expect(before > 0, "requests were accepted before the outage")
