@@ -123,9 +123,15 @@ extension APIHandler {
         guard let transition = RequestTransition(rawValue: body.transition.rawValue) else {
             throw APIProblem.invalid("unknown transition")
         }
-        // Support's own transitions need support.work; the customer's (and closing) need request.close.
+        // Support's own transitions need support.work; the customer's need request.close. Either
+        // side may close a resolved request, each with its own permission.
         let supportOnly: Set<RequestTransition> = [.start, .askForInformation, .resolve]
-        let context = try await acting(supportOnly.contains(transition) ? .supportWork : .requestClose, in: input.path.tenantId)
+        let context: ActingContext
+        if transition == .close, let support = try? await acting(.supportWork, in: input.path.tenantId), support.side == .support {
+            context = support
+        } else {
+            context = try await acting(supportOnly.contains(transition) ? .supportWork : .requestClose, in: input.path.tenantId)
+        }
         let request = try await call(TransitionRequestMethod.self, .init(
             context: context, requestID: input.path.requestId, transition: transition, reason: body.reason,
             resolutionSummary: body.resolutionSummary))
