@@ -19,8 +19,8 @@ extension APIHandler {
         let page = try await call(ListRequestPageRawMethod.self, .init(
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
-            category: query.category, requestedByMe: false, text: query.q, createdFrom: nil, createdTo: nil, updatedFrom: nil,
-            updatedTo: nil, sort: query.sort ?? "-updated", cursor: query.cursor, limit: try limit(query.limit),
+            category: query.category, requestedByMe: false, text: query.q, createdFrom: query.createdFrom, createdTo: query.createdTo,
+            updatedFrom: query.updatedFrom, updatedTo: query.updatedTo, sort: query.sort ?? "-updated", cursor: query.cursor, limit: try limit(query.limit),
             scope: .customers(reachable.map(\.tenantID)), customer: query.customer?.lowercased()))
         return .ok(.init(body: .json(try requestList(page))))
     }
@@ -41,8 +41,8 @@ extension APIHandler {
         let page = try await call(ListRequestPageRawMethod.self, .init(
             context: context, statuses: try statuses(query.status),
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
-            category: query.category, requestedByMe: false, text: query.q, createdFrom: nil, createdTo: nil, updatedFrom: nil,
-            updatedTo: nil, sort: query.sort ?? "priority", cursor: query.cursor, limit: try limit(query.limit),
+            category: query.category, requestedByMe: false, text: query.q, createdFrom: query.createdFrom, createdTo: query.createdTo,
+            updatedFrom: query.updatedFrom, updatedTo: query.updatedTo, sort: query.sort ?? "priority", cursor: query.cursor, limit: try limit(query.limit),
             scope: .support, customer: customer, queue: query.queue, assignee: query.assignee))
         return .ok(.init(body: .json(try requestList(page))))
     }
