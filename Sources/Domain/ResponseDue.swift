@@ -85,9 +85,12 @@ public struct ResponseDue: Sendable, Equatable, Codable {
     }
 
     /// Whether the first response met its due time: met when given at or before `due`, breached
-    /// when given later or still missing after `due`, pending otherwise.
-    public static func status(due: Date, firstResponseAt: Date?, now: Date) -> ResponseStatus {
+    /// when given later or still missing after `due`, pending otherwise. A request withdrawn
+    /// without a response (`stoppedAt`) stopped the clock: breached if that came after `due`,
+    /// else stopped (neither met nor breached).
+    public static func status(due: Date, firstResponseAt: Date?, stoppedAt: Date? = nil, now: Date) -> ResponseStatus {
         if let firstResponseAt { return firstResponseAt <= due ? .met : .breached }
+        if let stoppedAt { return stoppedAt > due ? .breached : .stopped }
         return now > due ? .breached : .pending
     }
 
@@ -164,4 +167,6 @@ public enum ResponseStatus: String, Codable, Sendable, CaseIterable {
     case met
     /// Responded after the due time, or not responded and the due time has passed.
     case breached
+    /// Withdrawn before the due time without a response: the clock stopped.
+    case stopped
 }

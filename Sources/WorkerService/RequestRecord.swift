@@ -119,7 +119,10 @@ struct RequestRecord: Sendable {
         if let targetMinutes, let dueAt {
             response = ResponseTargetView(
                 targetMinutes: targetMinutes, dueAt: dueAt,
-                status: ResponseDue.status(due: dueAt, firstResponseAt: firstResponseAt, now: now).rawValue,
+                status: ResponseDue.status(
+                    // Resolving answers the customer too; a withdrawal stops the clock unanswered.
+                    due: dueAt, firstResponseAt: firstResponseAt ?? resolvedAt, stoppedAt: closedAt, now: now
+                ).rawValue,
                 firstResponseAt: firstResponseAt, explanation: explanation)
         } else if let preview {
             response = ResponseTargetView(

@@ -21,12 +21,13 @@ struct SLAFigures: Sendable {
             let rows = try await connection.query("""
                 WITH decided AS (
                     SELECT r.plan, r.severity, coalesce(r.queue_id, '-') AS queue_id,
-                           (r.first_response_at IS NOT NULL AND r.first_response_at <= r.response_due_at)::int AS met,
-                           (coalesce(r.first_response_at, now()) > r.response_due_at)::int AS breached
+                           (coalesce(r.first_response_at, r.resolved_at) <= r.response_due_at)::int AS met,
+                           (coalesce(r.first_response_at, r.resolved_at, r.closed_at, now()) > r.response_due_at)::int AS breached
                     FROM service_requests r
                     WHERE r.status <> 'draft'
-                      AND (r.first_response_at >= \(since)
-                           OR (r.first_response_at IS NULL AND r.response_due_at >= \(since) AND r.response_due_at < now()))
+                      AND (coalesce(r.first_response_at, r.resolved_at) >= \(since)
+                           OR (r.first_response_at IS NULL AND r.resolved_at IS NULL AND r.response_due_at >= \(since)
+                               AND r.response_due_at < now() AND coalesce(r.closed_at, 'infinity') > r.response_due_at))
                 )
                 SELECT 'plan', coalesce(plan, '-'), sum(met)::int, sum(breached)::int FROM decided GROUP BY plan
                 UNION ALL SELECT 'severity', coalesce(severity, '-'), sum(met)::int, sum(breached)::int FROM decided GROUP BY severity

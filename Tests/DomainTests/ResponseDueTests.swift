@@ -126,7 +126,7 @@ struct ResponseDueTests {
         #expect(ResponseDue.durationText(minutes: 481) == "8 h 1 min")
     }
 
-    @Test("met at or before the due time, breached after it, pending until then")
+    @Test("met at or before the due time, breached after it, pending until then, stopped by a withdrawal before it")
     func status() {
         let due = WallClock.utc("2026-11-30T02:00:00Z")
         let before = due.addingTimeInterval(-1), after = due.addingTimeInterval(1)
@@ -136,6 +136,10 @@ struct ResponseDueTests {
         #expect(ResponseDue.status(due: due, firstResponseAt: nil, now: after) == .breached)
         #expect(ResponseDue.status(due: due, firstResponseAt: nil, now: due) == .pending)
         #expect(ResponseDue.status(due: due, firstResponseAt: nil, now: before) == .pending)
+        // Withdrawn (or resolved) without a response: the clock stopped then.
+        #expect(ResponseDue.status(due: due, firstResponseAt: nil, stoppedAt: before, now: after) == .stopped)
+        #expect(ResponseDue.status(due: due, firstResponseAt: nil, stoppedAt: after, now: after) == .breached)
+        #expect(ResponseDue.status(due: due, firstResponseAt: before, stoppedAt: after, now: after) == .met)
     }
 
     @Test("severities sort most severe first; only A runs around the clock")
