@@ -9,7 +9,7 @@ import Testing
 /// internal traces, re-baselining rules, and bodies sent without credentials.
 @Suite("Service requests: edge cases", .serialized, .timeLimit(.minutes(5)))
 struct ServiceRequestEdgeTests {
-    @Test("text PostgreSQL would refuse, long in code points, or a country no one has, gets 422, never 500")
+    @Test("text PostgreSQL would refuse, long in code points, or a country no one has, gets 422, never 500; a withdrawal stops the clock")
     func hostileText() async throws {
         let environment = try await SliceStack.shared.start()
         try await withGateway { client in
@@ -26,6 +26,9 @@ struct ServiceRequestEdgeTests {
             let id = try await ServiceRequestFlowTests.submitted(api, w)
             let message = try await api.send(.post, "\(base)/\(id)/messages", token: w.ta1Token, json: #"{"body":"a\u0000b"}"#)
             #expect(message.status == 422)
+            // Withdrawn before anyone answered: the clock stopped; it never counts as breached.
+            let withdrawn = try await api.send(.post, "\(base)/\(id)/transitions", token: w.ta1Token, json: #"{"transition":"withdraw"}"#)
+            #expect((try withdrawn.json()["response"] as? [String: Any])?["status"] as? String == "stopped", "\(withdrawn.body)")
             let search = try await api.send(.get, "\(base)?q=%00", token: w.ta1Token)
             #expect(search.status == 422 || search.status == 400, "\(search.body)")
             let suggestion = try await api.send(.post, "/v1/tenants/\(w.c1)/suggestions", token: w.ta1Token,

@@ -63,6 +63,11 @@ struct SupportWorkTests {
             // An engineer's id finds the same; anything else is a mistake, not an empty queue.
             #expect(try Self.ids(try await api.send(.get, "/v1/support/requests?assignee=\(w.engineerID)", token: w.engineerToken))
                 .contains(first))
+            // Time ranges narrow the queues as they do a tenant's list.
+            #expect(try Self.ids(try await api.send(.get, "/v1/support/requests?assignee=me&created_from=2100-01-01T00:00:00Z",
+                                                  token: w.engineerToken)).isEmpty)
+            #expect(try Self.ids(try await api.send(.get, "/v1/support/requests?assignee=me&created_to=2100-01-01T00:00:00Z",
+                                                  token: w.engineerToken)).contains(first))
             for filter in ["assignee=", "assignee=nobody", "queue="] {
                 let wrong = try await api.send(.get, "/v1/support/requests?\(filter)", token: w.engineerToken)
                 #expect(wrong.status == 400, "\(filter): \(wrong.status)")
@@ -89,6 +94,15 @@ struct SupportWorkTests {
             let supportView = try await api.send(.get, "/v1/tenants/\(w.c1)/requests/\(first)", token: w.engineerToken)
             let supportTimeline = try supportView.json()["timeline"] as? [[String: Any]] ?? []
             #expect(supportTimeline.contains { $0["kind"] as? String == "escalated" && $0["internal_only"] as? Bool == true })
+
+            // Support resolves the second request and may close it: what the answer offers works.
+            let transitions = "/v1/tenants/\(w.c2)/requests/\(second)/transitions"
+            let resolved = try await api.send(.post, transitions, token: w.engineerToken,
+                                              json: #"{"transition":"resolve","resolution_summary":"Sent again"}"#)
+            #expect(try resolved.json()["allowed_transitions"] as? [String] == ["close"], "\(resolved.body)")
+            let closed = try await api.send(.post, transitions, token: w.engineerToken, json: #"{"transition":"close"}"#)
+            #expect(closed.status == 200, "\(closed.body)")
+            #expect(try closed.json()["status"] as? String == "closed")
         }
     }
 
