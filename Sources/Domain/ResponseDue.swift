@@ -42,9 +42,11 @@ public struct ResponseDue: Sendable, Equatable, Codable {
     /// `pausedMinutes` elapsed minutes. Otherwise the calendar counts as many business minutes,
     /// starting at the next opening when `startedAt` is outside business hours. `pausedMinutes`
     /// (time the clock stood still, e.g. waiting for the customer) push the due time back; negative
-    /// minutes count as 0.
+    /// minutes count as 0. The first step names the start `startedAs` (a re-baseline after a
+    /// severity change starts at the change, not at the submission).
     public static func compute(plan: SupportPlan, severity: Severity, targetMinutes: Int, startedAt: Date,
-                               calendar: BusinessCalendar?, pausedMinutes: Int = 0) -> ResponseDue {
+                               calendar: BusinessCalendar?, pausedMinutes: Int = 0,
+                               startedAs: String = "submitted") -> ResponseDue {
         let target = max(0, targetMinutes)
         let paused = max(0, pausedMinutes)
         let (sum, overflow) = target.addingReportingOverflow(paused)
@@ -52,7 +54,7 @@ public struct ResponseDue: Sendable, Equatable, Codable {
         let zone = calendar?.clock.timeZone ?? .gmt
         func at(_ instant: Date) -> String { LocalDate.describe(instant, in: zone) }
 
-        var steps = ["submitted \(at(startedAt)) \(calendar?.timeZone ?? "UTC")"]
+        var steps = ["\(startedAs) \(at(startedAt)) \(calendar?.timeZone ?? "UTC")"]
         let clock: String
         let dueAt: Date
         let warnAt: Date

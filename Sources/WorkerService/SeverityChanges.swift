@@ -122,7 +122,8 @@ struct SeverityChanges: Sendable {
                 code, language: record.fields.language, severity: severity, on: connection)
             let target = try await catalogue.severity(severity, plan: plan, on: connection)
             var due = ResponseDue.compute(
-                plan: plan, severity: severity, targetMinutes: target.minutes, startedAt: now, calendar: category?.calendar)
+                plan: plan, severity: severity, targetMinutes: target.minutes, startedAt: now, calendar: category?.calendar,
+                startedAs: "severity changed")
             let raised = (record.fields.severity.map { severity < $0 }) ?? false
             if raised && currentDue < due.dueAt {
                 due.dueAt = currentDue

@@ -143,6 +143,9 @@ struct SupportWorkTests {
             #expect(abs(due.timeIntervalSince(decidedAt) - 3600) < 1.5)
             let steps = (response["explanation"] as? [String: Any])?["steps"] as? [String] ?? []
             #expect(steps.first?.contains("re-baselined") == true)
+            // The clock's start is named as what it is: the change, not the submission.
+            #expect(steps.dropFirst().first?.hasPrefix("severity changed ") == true, "\(steps)")
+            #expect(!steps.contains { $0.hasPrefix("submitted ") }, "\(steps)")
             #expect((after["severity_changes"] as? [[String: Any]])?.count == 1)
             #expect(try await api.send(.post, "\(base)/\(id)/severity-changes/\(change)/decision", token: w.engineerToken,
                                        json: #"{"decision":"decline"}"#).status == 409)
