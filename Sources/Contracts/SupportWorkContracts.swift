@@ -10,10 +10,14 @@ public enum AssignRequestMethod: RPCMethod {
         public var requestID: String
         /// A support engineer or manager of the vendor tenant.
         public var assigneeID: String
-        public init(context: ActingContext, requestID: String, assigneeID: String) {
+        /// The version the caller read (`If-Match`): refused with 412 when the request changed
+        /// since. Optional and additive: workers of an earlier release ignore it.
+        public var ifMatch: Int?
+        public init(context: ActingContext, requestID: String, assigneeID: String, ifMatch: Int? = nil) {
             self.context = context
             self.requestID = requestID
             self.assigneeID = assigneeID
+            self.ifMatch = ifMatch
         }
     }
     public typealias Response = ServiceRequestView

@@ -92,19 +92,22 @@ extension APIHandler {
         return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
     }
 
+    /// The version an optional `If-Match` names (nil without one); 412 when it names none.
+    func optionalVersion(_ raw: String?) throws -> Int? {
+        guard let raw else { return nil }
+        guard let version = version(fromETag: raw) else {
+            throw APIProblem(
+                status: 412, type: ProblemType.preconditionFailed, title: "Precondition failed",
+                detail: "If-Match does not name a version of this request")
+        }
+        return version
+    }
+
     func submitRequest(_ input: Operations.SubmitRequest.Input) async throws -> Operations.SubmitRequest.Output {
         let context = try await acting(.requestCreate, in: input.path.tenantId)
-        var ifMatch: Int?
-        if let raw = input.headers.ifMatch {
-            guard let version = version(fromETag: raw) else {
-                throw APIProblem(
-                    status: 412, type: ProblemType.preconditionFailed, title: "Precondition failed",
-                    detail: "If-Match does not name a version of this request")
-            }
-            ifMatch = version
-        }
         let request = try await call(SubmitRequestJSONMethod.self, .init(
-            context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey, ifMatch: ifMatch))
+            context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey,
+            ifMatch: try optionalVersion(input.headers.ifMatch)))
         let eTag = etag(request.version)
         return .ok(.init(headers: .init(eTag: eTag), body: .json(try serviceRequest(request.json, status: .ok, eTag: eTag))))
     }

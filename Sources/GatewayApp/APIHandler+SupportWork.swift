@@ -56,7 +56,8 @@ extension APIHandler {
             _ = try await authorize(.supportManage, in: principal.tenantID)
         }
         let request = try await call(AssignRequestMethod.self, .init(
-            context: context, requestID: input.path.requestId, assigneeID: body.adminId))
+            context: context, requestID: input.path.requestId, assigneeID: body.adminId,
+            ifMatch: try optionalVersion(input.headers.ifMatch)))
         return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
     }
 

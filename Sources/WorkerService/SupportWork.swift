@@ -20,11 +20,14 @@ struct SupportWork: Sendable {
         guard let assignee = UUID(uuidString: request.assigneeID) else { throw WorkerProblems.invalid("admin_id is not an administrator id") }
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
             let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            if let ifMatch = request.ifMatch, ifMatch != record.version { throw WorkerProblems.stale }
             guard record.status.isUnresolved else {
                 throw RPCProblem(
                     status: 409, type: ProblemType.invalidTransition, title: "Request not open",
                     detail: "only unresolved requests are assigned (status \(record.status.rawValue))")
             }
+            // Assigned to that person already: nothing changes, and the timeline gains nothing.
+            if record.assignedTo == assignee { return record.view(side: context.side, now: Date()) }
             let names = try await connection.query("SELECT tenantdesk_support_member(\(assignee))", logger: logger).collect()
             guard let row = names.first, let name = try row.decode(String?.self) else {
                 throw WorkerProblems.invalid("admin_id is not an active support engineer or manager")

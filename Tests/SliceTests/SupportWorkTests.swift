@@ -57,6 +57,19 @@ struct SupportWorkTests {
                                            json: #"{"admin_id":"\#(w.engineerID)"}"#)
             #expect(taken.status == 200, "\(taken.body)")
             #expect((try taken.json()["assigned_to"] as? [String: Any])?["admin_id"] as? String == w.engineerID)
+            // Taking it again changes nothing; an If-Match older than the request is refused
+            // (another engineer took it meanwhile), the current one is fine.
+            let again = try await api.send(.put, "/v1/tenants/\(w.c1)/requests/\(first)/assignee", token: w.engineerToken,
+                                           json: #"{"admin_id":"\#(w.engineerID)"}"#)
+            #expect(again.status == 200 && again.etag == taken.etag, "\(again.body)")
+            let stale = try await api.send(.put, "/v1/tenants/\(w.c1)/requests/\(first)/assignee", token: w.engineerToken,
+                                           json: #"{"admin_id":"\#(w.engineerID)"}"#, headers: ["If-Match": "\"v1\""])
+            #expect(stale.status == 412, "\(stale.body)")
+            let current = try await api.send(.put, "/v1/tenants/\(w.c1)/requests/\(first)/assignee", token: w.engineerToken,
+                                             json: #"{"admin_id":"\#(w.engineerID)"}"#, headers: ["If-Match": taken.etag ?? ""])
+            #expect(current.status == 200, "\(current.body)")
+            let entries = try await api.send(.get, "/v1/tenants/\(w.c1)/requests/\(first)", token: w.engineerToken).json()["timeline"]
+            #expect((entries as? [[String: Any]])?.filter { $0["kind"] as? String == "assigned" }.count == 1)
             let mine = try await api.send(.get, "/v1/support/requests?assignee=me", token: w.engineerToken)
             #expect(try Self.ids(mine).contains(first))
             #expect((try mine.json()["counts"] as? [String: Int])?.values.reduce(0, +) == 1)
