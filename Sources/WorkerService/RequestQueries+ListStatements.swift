@@ -27,9 +27,11 @@ extension RequestQueries {
         "severity": .key("ascii(coalesce(r.severity, 'Z'))::bigint"),
         // Only drafts have no due time.
         "response_due": .timeOrNull("r.response_due_at"),
-        // Escalated requests (a breach escalates) before all others, each part by due time.
+        // Requests still waiting for their first response before answered ones; within each,
+        // escalated ones (a breach escalates) first; each part by due time.
         "priority": .key("""
-            (CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
+            (CASE WHEN r.first_response_at IS NULL AND r.resolved_at IS NULL THEN 0 ELSE 2000000000000000000 END
+             + CASE WHEN r.escalated_at IS NULL THEN 1000000000000000000 ELSE 0 END
              + (extract(epoch FROM coalesce(r.response_due_at, '9999-12-31'::timestamptz)) * 1000000)::bigint)
             """),
     ]
