@@ -15,6 +15,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     /// Vendor: operates the platform (tenants, bootstrap).
     case platformOperator = "platform_operator"
 
+    /// Whether the role works customers' requests from the support side (engineers, managers).
+    public var isSupportStaff: Bool { self == .supportEngineer || self == .supportManager }
+
     /// The roles an administrator of a tenant of `kind` may hold.
     public static func roles(for kind: TenantKind) -> Set<Role> {
         switch kind {

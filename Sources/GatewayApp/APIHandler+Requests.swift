@@ -127,14 +127,12 @@ extension APIHandler {
             throw APIProblem.invalid("unknown transition")
         }
         // Support's own transitions need support.work; the customer's need request.close. Either
-        // side may close a resolved request, each with its own permission.
+        // side may close a resolved request, each with its own permission (support staff by theirs).
         let supportOnly: Set<RequestTransition> = [.start, .askForInformation, .resolve]
-        let context: ActingContext
-        if transition == .close, let support = try? await acting(.supportWork, in: input.path.tenantId), support.side == .support {
-            context = support
-        } else {
-            context = try await acting(supportOnly.contains(transition) ? .supportWork : .requestClose, in: input.path.tenantId)
-        }
+        let principal = try RequestInfo.requirePrincipal()
+        let bySupport = transition == .close && principal.roles.contains { $0.isSupportStaff }
+        let context = try await acting(
+            supportOnly.contains(transition) || bySupport ? .supportWork : .requestClose, in: input.path.tenantId)
         let request = try await call(TransitionRequestMethod.self, .init(
             context: context, requestID: input.path.requestId, transition: transition, reason: body.reason,
             resolutionSummary: body.resolutionSummary))
@@ -150,7 +148,7 @@ extension APIHandler {
         var relationship: String?
         switch via {
         case .vendorRole: side = .support
-        case .ownRole(let role): side = [.supportEngineer, .supportManager].contains(role) ? .support : .customer
+        case .ownRole(let role): side = role.isSupportStaff ? .support : .customer
         case .delegation(let id, _):
             side = .customer
             relationship = id
