@@ -39,18 +39,11 @@ public struct Database: Sendable {
     /// pool retry forever (commands should fail fast on a wrong URL or a stopped server).
     public func waitUntilReachable(timeout: Duration) async throws {
         let client = self.client
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await client.query("SELECT 1")
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            defer { group.cancelAll() }
-            guard try await group.next() == true else { throw DatabaseUnreachable(timeout: timeout) }
+        let answered = try await withinDeadline(timeout) {
+            try await client.query("SELECT 1")
+            return true
         }
+        guard answered == true else { throw DatabaseUnreachable(timeout: timeout) }
     }
 
     /// Whether `SELECT 1` comes back within `timeout`: `ok`, `timeout` (PostgreSQL away, or
