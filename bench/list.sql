@@ -13,7 +13,8 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
        r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, NULL::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
-       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason,
+       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason, r.last_public_message_at,
+       r.last_public_message_side,
        (extract(epoch FROM r.created_at) * 1000000)::bigint AS sort_key
 FROM service_requests r
 WHERE r.tenant_id = tenantdesk_current_tenant() AND (r.status <> 'draft' OR (r.requested_by = :admin AND r.draft_expires_at > now()))

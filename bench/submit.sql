@@ -37,7 +37,8 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
        r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
-       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason, quote_literal(r.id::text) AS rid
+       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason, r.last_public_message_at,
+       r.last_public_message_side, quote_literal(r.id::text) AS rid
 FROM r \gset
 WITH c AS (SELECT * FROM support_categories WHERE code = 'enrollment'),
 routed AS (SELECT tenantdesk_route_queue('enrollment', 'en', 'B') AS queue_id)
@@ -58,7 +59,8 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
        r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
-       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
+       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason, r.last_public_message_at,
+       r.last_public_message_side
 FROM service_requests r WHERE r.id = :rid AND (r.status <> 'draft' OR (NOT false AND r.requested_by = :admin AND r.draft_expires_at > now()));
 WITH c AS (SELECT * FROM support_categories WHERE code = 'enrollment'),
 routed AS (SELECT tenantdesk_route_queue('enrollment', 'en', 'B') AS queue_id)
@@ -76,7 +78,8 @@ SELECT r.id, r.tenant_id, (SELECT t.display_name FROM tenants t WHERE t.id = r.t
        r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
        r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
        r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
-       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
+       r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason, r.last_public_message_at,
+       r.last_public_message_side
 FROM tenantdesk_submit_draft(
     :tenant, 'customer', :version, NULL,
     :rid, 'premier', 'device-management-en', 120, now() + interval '2 hours', now() + interval '90 minutes', '{}'::jsonb,

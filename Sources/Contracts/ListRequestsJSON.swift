@@ -11,6 +11,7 @@ extension ListRequestsMethod.Request: ReadsOwnJSON {
         var scope: ListScope?
         var statuses: [RequestStatus]?, severities: [Severity]?
         var category: String?, text: String?, cursor: String?, customer: String?, queue: String?, assignee: String?
+        var awaiting: String?
         var createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?
         try scanner.object { scanner, name in
             switch name {
@@ -27,6 +28,7 @@ extension ListRequestsMethod.Request: ReadsOwnJSON {
             case "customer": customer = try scanner.optionalString()
             case "queue": queue = try scanner.optionalString()
             case "assignee": assignee = try scanner.optionalString()
+            case "awaiting": awaiting = try scanner.optionalString()
             case "createdFrom": createdFrom = try scanner.null() ? nil : scanner.date()
             case "createdTo": createdTo = try scanner.null() ? nil : scanner.date()
             case "updatedFrom": updatedFrom = try scanner.null() ? nil : scanner.date()
@@ -39,7 +41,8 @@ extension ListRequestsMethod.Request: ReadsOwnJSON {
         self.init(
             context: context, statuses: statuses, severities: severities, category: category, requestedByMe: requestedByMe,
             text: text, createdFrom: createdFrom, createdTo: createdTo, updatedFrom: updatedFrom, updatedTo: updatedTo, sort: sort,
-            cursor: cursor, limit: limit, scope: scope, customer: customer, queue: queue, assignee: assignee)
+            cursor: cursor, limit: limit, scope: scope, customer: customer, queue: queue, assignee: assignee,
+            awaiting: awaiting)
     }
 }
 
@@ -48,6 +51,7 @@ extension ListRequestsMethod.Request: WritesOwnJSON {
         var json = JSONWriter(capacity: 512)
         json.beginObject()
         json.string("assignee", assignee)
+        json.string("awaiting", awaiting)
         json.string("category", category)
         json.key("context")
         context.write(to: &json)

@@ -82,6 +82,13 @@ public enum ServiceRequestListJSON {
         json.key("fields")
         write(view.fields, to: &json)
         json.string("id", view.id)
+        if let last = view.lastPublicMessage {
+            json.key("last_public_message")
+            json.beginObject()
+            json.date("at", last.at)
+            json.string("side", last.side)
+            json.endObject()
+        }
         json.int("number", view.number)
         json.string("plan", view.plan?.rawValue)
         json.string("queue", view.queue)

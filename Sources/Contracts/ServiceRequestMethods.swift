@@ -150,12 +150,18 @@ public enum ListRequestsMethod: RPCMethod {
         /// Support queues: one queue, and `me`, `unassigned` or an administrator id.
         public var queue: String?
         public var assignee: String?
+        /// Whose turn it is: `support` (unresolved and not waiting for the customer, with the
+        /// customer's message last or none) or `customer` (waiting for the customer, or support
+        /// wrote last). Additive: sent only when asked for, and gateways call workers of their
+        /// own release.
+        public var awaiting: String?
         public init(
             context: ActingContext, statuses: [RequestStatus]?, severities: [Severity]?, category: String?, requestedByMe: Bool,
             text: String?, createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?, sort: String,
             cursor: String?, limit: Int, scope: ListScope = .tenant, customer: String? = nil, queue: String? = nil,
-            assignee: String? = nil
+            assignee: String? = nil, awaiting: String? = nil
         ) {
+            self.awaiting = awaiting
             self.scope = scope
             self.customer = customer
             self.queue = queue

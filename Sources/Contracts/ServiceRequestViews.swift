@@ -112,6 +112,8 @@ public struct ServiceRequestView: Codable, Sendable, Equatable {
     /// When and why support escalated it to a support manager (shown to support only).
     public var escalatedAt: Date?
     public var escalationReason: String?
+    /// Who wrote the latest public message, and when (`nil` while the thread is empty).
+    public var lastPublicMessage: LastMessageView?
 
     public init(
         id: String, tenantID: String, tenantName: String?, number: Int?, status: RequestStatus, fields: RequestFields,
@@ -140,6 +142,17 @@ public struct ServiceRequestView: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
         self.version = version
         self.allowedTransitions = allowedTransitions
+    }
+}
+
+/// The latest public message of a request's thread: whose turn it is.
+public struct LastMessageView: Codable, Sendable, Equatable {
+    /// `customer` or `support`.
+    public var side: String
+    public var at: Date
+    public init(side: String, at: Date) {
+        self.side = side
+        self.at = at
     }
 }
 

@@ -51,7 +51,8 @@ extension APIHandler {
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: query.requestedByMe ?? false, text: query.q,
             createdFrom: query.createdFrom, createdTo: query.createdTo, updatedFrom: query.updatedFrom, updatedTo: query.updatedTo,
-            sort: query.sort ?? "-created", cursor: query.cursor, limit: try limit(query.limit)))
+            sort: query.sort ?? "-created", cursor: query.cursor, limit: try limit(query.limit),
+            awaiting: try awaiting(query.awaiting)))
         return .ok(.init(body: .json(try requestList(page))))
     }
 
@@ -168,6 +169,13 @@ extension APIHandler {
         text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         guard text.hasPrefix("v") else { return nil }
         return Int(text.dropFirst())
+    }
+
+    /// The `awaiting` filter of the lists: `support` or `customer`.
+    func awaiting(_ raw: String?) throws -> String? {
+        guard let raw else { return nil }
+        guard ["support", "customer"].contains(raw) else { throw APIProblem.malformed("awaiting must be support or customer") }
+        return raw
     }
 
     /// Parses a comma-separated list of raw values.

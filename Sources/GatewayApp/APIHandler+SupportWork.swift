@@ -21,7 +21,8 @@ extension APIHandler {
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: false, text: query.q, createdFrom: query.createdFrom, createdTo: query.createdTo,
             updatedFrom: query.updatedFrom, updatedTo: query.updatedTo, sort: query.sort ?? "-updated", cursor: query.cursor, limit: try limit(query.limit),
-            scope: .customers(reachable.map(\.tenantID)), customer: query.customer?.lowercased()))
+            scope: .customers(reachable.map(\.tenantID)), customer: query.customer?.lowercased(),
+            awaiting: try awaiting(query.awaiting)))
         return .ok(.init(body: .json(try requestList(page))))
     }
 
@@ -43,7 +44,8 @@ extension APIHandler {
             severities: try query.severity.map { try list($0.uppercased(), of: Severity.self, name: "severity") },
             category: query.category, requestedByMe: false, text: query.q, createdFrom: query.createdFrom, createdTo: query.createdTo,
             updatedFrom: query.updatedFrom, updatedTo: query.updatedTo, sort: query.sort ?? "priority", cursor: query.cursor, limit: try limit(query.limit),
-            scope: .support, customer: customer, queue: query.queue, assignee: query.assignee))
+            scope: .support, customer: customer, queue: query.queue, assignee: query.assignee,
+            awaiting: try awaiting(query.awaiting)))
         return .ok(.init(body: .json(try requestList(page))))
     }
 

@@ -71,7 +71,10 @@ extension Components.Schemas.ServiceRequest {
             draftExpiresAt: request.draftExpiresAt, createdAt: request.createdAt, updatedAt: request.updatedAt,
             version: request.version,
             allowedTransitions: request.allowedTransitions.compactMap { .init(rawValue: $0.rawValue) },
-            escalatedAt: request.escalatedAt, escalationReason: request.escalationReason)
+            escalatedAt: request.escalatedAt, escalationReason: request.escalationReason,
+            lastPublicMessage: request.lastPublicMessage.map {
+                .init(side: .init(rawValue: $0.side) ?? .customer, at: $0.at)
+            })
     }
 }
 

@@ -90,7 +90,7 @@ enum RequestFieldRules {
                 contact.phone = trimmed
             }
             if let method = contact.preferredMethod, !["email", "phone"].contains(method) {
-                throw WorkerProblems.invalid("contact.preferredMethod must be email or phone")
+                throw WorkerProblems.invalid("contact.preferred_method must be email or phone")
             }
             if let zone = contact.timeZone, TimeZone(identifier: zone) == nil || zone.count > 64 {
                 throw WorkerProblems.invalid("contact.time_zone must be an IANA time zone such as Asia/Tokyo")

@@ -57,6 +57,9 @@ extension RequestQueries {
         let category = try request.category.map { (code) throws(RPCProblem) in try RequestFieldRules.code(code, "category") }
         let admin = try context.admin()
         let statuses = request.statuses ?? RequestStatus.defaultListed
+        guard request.awaiting.map(["support", "customer"].contains) ?? true else {
+            throw WorkerProblems.invalid("awaiting must be support or customer")
+        }
         var readTenants: [UUID] = []
         var customer: UUID?
         if let raw = request.customer {
@@ -108,6 +111,18 @@ extension RequestQueries {
                 query.append(" AND r.number = \(query.bind(number))")
             } else if let searchedWords {
                 query.append(words.condition(text: searchedWords, in: &query))
+            }
+            switch request.awaiting {
+            case "support"?:
+                query.append("""
+                     AND r.status IN ('submitted', 'in_progress') AND coalesce(r.last_public_message_side, 'customer') = 'customer'
+                    """)
+            case "customer"?:
+                query.append("""
+                     AND (r.status = 'waiting_for_customer'
+                          OR (r.status IN ('submitted', 'in_progress') AND r.last_public_message_side = 'support'))
+                    """)
+            default: break
             }
             if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }
             if let to = request.createdTo { query.append(" AND r.created_at < \(query.bind(to))") }

@@ -34,6 +34,7 @@ struct RequestRecord: Sendable {
     var version: Int
     var escalatedAt: Date?
     var escalationReason: String?
+    var lastPublicMessage: LastMessageView?
 
     /// The columns `init(row:)` reads, for `SELECT ... FROM service_requests r`.
     static let columns = """
@@ -43,7 +44,8 @@ struct RequestRecord: Sendable {
         r.suggestion_session_id, r.requested_by, r.requested_by_name, r.via_relationship, r.queue_id, r.assigned_to,
         r.assigned_to_name, r.plan, r.response_target_minutes, r.response_due_at, r.response_explanation::text AS explanation,
         r.first_response_at, r.submitted_at, r.resolved_at, r.resolution_summary, r.closed_at, r.draft_expires_at,
-        r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason
+        r.created_at, r.updated_at, r.version, r.escalated_at, r.escalation_reason, r.last_public_message_at,
+        r.last_public_message_side
         """
 
     /// The columns of a list row: the due-time explanation is left out (a list shows the due
@@ -111,6 +113,11 @@ struct RequestRecord: Sendable {
         version = try cells.next("version", Int.self)
         escalatedAt = try cells.next("escalated_at")
         escalationReason = try cells.next("escalation_reason")
+        let lastMessageAt: Date? = try cells.next("last_public_message_at")
+        let lastMessageSide: String? = try cells.next("last_public_message_side")
+        if let lastMessageAt, let lastMessageSide {
+            lastPublicMessage = LastMessageView(side: lastMessageSide, at: lastMessageAt)
+        }
     }
 
     /// The view for a caller on `side`; `preview` is a draft's target if submitted now.
@@ -138,6 +145,7 @@ struct RequestRecord: Sendable {
             resolutionSummary: resolutionSummary, closedAt: closedAt, draftExpiresAt: draftExpiresAt, createdAt: createdAt,
             updatedAt: updatedAt, version: version,
             allowedTransitions: RequestLifecycle.allowed(from: status, by: side, resolvedAt: resolvedAt, now: now))
+        view.lastPublicMessage = lastPublicMessage
         if side == .support {
             view.escalatedAt = escalatedAt
             view.escalationReason = escalationReason

@@ -68,9 +68,15 @@ struct ServiceRequests: Sendable {
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let current = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
             guard current.status == .draft else {
-                throw RPCProblem(
-                    status: 409, type: ProblemType.invalidTransition, title: "Not a draft",
-                    detail: "only a draft can be edited; a submitted request changes through messages and transitions")
+                guard current.status.isUnresolved, let contact = changes.onlyContact else {
+                    throw RPCProblem(
+                        status: 409, type: ProblemType.invalidTransition, title: "Not a draft",
+                        detail: current.status.isUnresolved
+                            ? "only a draft can be edited; of a submitted request only the contact changes (send contact alone), the rest through messages and transitions"
+                            : "only a draft can be edited; a \(current.status.rawValue) request changes through its transitions")
+                }
+                if let versions = request.ifMatch, !versions.contains(current.version) { throw WorkerProblems.stale }
+                return try await updateContact(current, contact, context: context, on: connection)
             }
             if let versions = request.ifMatch, !versions.contains(current.version) { throw WorkerProblems.stale }
             let fields = RequestFieldRules.merge(current.fields, changes)
@@ -91,6 +97,38 @@ struct ServiceRequests: Sendable {
             let record = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
             return record.view(side: context.side, now: Date(), preview: try await catalogue.preview(record, on: connection))
         }
+    }
+
+    /// Changes the contact details of a submitted, unresolved request (the requester moved, or
+    /// a phone is needed before asking for severity A): the given members replace the current
+    /// ones, recorded in the timeline by name (not value) and published as `request.updated`.
+    private func updateContact(
+        _ current: RequestRecord, _ changes: ContactDetails, context: ActingContext, on connection: PostgresConnection
+    ) async throws -> ServiceRequestView {
+        let before = current.fields.contact ?? ContactDetails()
+        guard let contact = RequestFieldRules.merge(current.fields, RequestFields(contact: changes)).contact else {
+            return current.view(side: context.side, now: Date())
+        }
+        if contact.preferredMethod == "phone", (contact.phone ?? "").isEmpty {
+            throw WorkerProblems.invalid("contact.phone is required when contact.preferred_method is phone")
+        }
+        let changed = contact.changedMembers(from: before)
+        // Nothing different: nothing changes, and the timeline gains nothing.
+        guard !changed.isEmpty else { return current.view(side: context.side, now: Date()) }
+        let now = Date()
+        try await connection.query("""
+            UPDATE service_requests SET
+                contact_name = \(contact.name), contact_email = \(contact.email), contact_phone = \(contact.phone),
+                contact_method = \(contact.preferredMethod), contact_time_zone = \(contact.timeZone),
+                contact_country = \(contact.country), version = version + 1, updated_at = \(now)
+            WHERE id = \(current.id)
+            """, logger: logger)
+        try await RequestTimeline.record(
+            "contact_changed", request: current.id, context: context, data: ["fields": changed.joined(separator: ",")],
+            on: connection, logger: logger)
+        let updated = try await RequestQueries.load(current.id, context: context, forUpdate: false, on: connection, logger: logger)
+        try await Outbox.enqueue(RequestEvent.updated, updated.event(actor: context.adminID, at: now), on: connection, logger: logger)
+        return updated.view(side: context.side, now: now)
     }
 
     /// Submits a draft. Without an Idempotency-Key, the draft is read and checked in a read-only

@@ -10,7 +10,13 @@ import Testing
 struct RequestListJSONTests {
     static let at = Date(timeIntervalSince1970: 1_795_000_000)
 
-    static let full = ServiceRequestView(
+    static let full: ServiceRequestView = {
+        var view = fullWithoutThread
+        view.lastPublicMessage = LastMessageView(side: "customer", at: at + 35)
+        return view
+    }()
+
+    static let fullWithoutThread = ServiceRequestView(
         id: UUID().uuidString.lowercased(), tenantID: UUID().uuidString.lowercased(), tenantName: "Contoso \"Japan\"", number: 42,
         status: .waitingForCustomer,
         fields: RequestFields(
