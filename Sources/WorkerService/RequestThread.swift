@@ -91,10 +91,15 @@ struct RequestThread: Sendable {
                 try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
                 record.status = next
             }
-            // An internal note leaves no trace the customer could see (version, updated_at).
+            // An internal note leaves no trace the customer could see (version, updated_at, who
+            // wrote last).
             if !isInternal {
-                try await connection.query(
-                    "UPDATE service_requests SET version = version + 1, updated_at = \(now) WHERE id = \(id)", logger: logger)
+                try await connection.query("""
+                    UPDATE service_requests
+                    SET version = version + 1, updated_at = \(now),
+                        last_public_message_at = \(now), last_public_message_side = \(context.side.rawValue)
+                    WHERE id = \(id)
+                    """, logger: logger)
             }
             try await Outbox.enqueue(
                 RequestEvent.messageAdded,
