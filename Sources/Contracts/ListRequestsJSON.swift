@@ -12,6 +12,7 @@ extension ListRequestsMethod.Request: ReadsOwnJSON {
         var statuses: [RequestStatus]?, severities: [Severity]?
         var category: String?, text: String?, cursor: String?, customer: String?, queue: String?, assignee: String?
         var awaiting: String?
+        var responseDueBefore: Date?
         var createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?
         try scanner.object { scanner, name in
             switch name {
@@ -29,6 +30,7 @@ extension ListRequestsMethod.Request: ReadsOwnJSON {
             case "queue": queue = try scanner.optionalString()
             case "assignee": assignee = try scanner.optionalString()
             case "awaiting": awaiting = try scanner.optionalString()
+            case "responseDueBefore": responseDueBefore = try scanner.null() ? nil : scanner.date()
             case "createdFrom": createdFrom = try scanner.null() ? nil : scanner.date()
             case "createdTo": createdTo = try scanner.null() ? nil : scanner.date()
             case "updatedFrom": updatedFrom = try scanner.null() ? nil : scanner.date()
@@ -42,7 +44,7 @@ extension ListRequestsMethod.Request: ReadsOwnJSON {
             context: context, statuses: statuses, severities: severities, category: category, requestedByMe: requestedByMe,
             text: text, createdFrom: createdFrom, createdTo: createdTo, updatedFrom: updatedFrom, updatedTo: updatedTo, sort: sort,
             cursor: cursor, limit: limit, scope: scope, customer: customer, queue: queue, assignee: assignee,
-            awaiting: awaiting)
+            awaiting: awaiting, responseDueBefore: responseDueBefore)
     }
 }
 
@@ -63,6 +65,7 @@ extension ListRequestsMethod.Request: WritesOwnJSON {
         json.string("queue", queue)
         json.key("requestedByMe")
         json.bool(requestedByMe)
+        json.date("responseDueBefore", responseDueBefore)
         json.key("scope")
         scope.write(to: &json)
         json.strings("severities", severities?.map(\.rawValue))

@@ -155,13 +155,17 @@ public enum ListRequestsMethod: RPCMethod {
         /// wrote last). Additive: sent only when asked for, and gateways call workers of their
         /// own release.
         public var awaiting: String?
+        /// Requests still waiting for their first response, due before this time (breached ones
+        /// included): what is about to breach. Additive, as `awaiting`.
+        public var responseDueBefore: Date?
         public init(
             context: ActingContext, statuses: [RequestStatus]?, severities: [Severity]?, category: String?, requestedByMe: Bool,
             text: String?, createdFrom: Date?, createdTo: Date?, updatedFrom: Date?, updatedTo: Date?, sort: String,
             cursor: String?, limit: Int, scope: ListScope = .tenant, customer: String? = nil, queue: String? = nil,
-            assignee: String? = nil, awaiting: String? = nil
+            assignee: String? = nil, awaiting: String? = nil, responseDueBefore: Date? = nil
         ) {
             self.awaiting = awaiting
+            self.responseDueBefore = responseDueBefore
             self.scope = scope
             self.customer = customer
             self.queue = queue

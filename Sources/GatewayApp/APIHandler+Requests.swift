@@ -52,7 +52,7 @@ extension APIHandler {
             category: query.category, requestedByMe: query.requestedByMe ?? false, text: query.q,
             createdFrom: query.createdFrom, createdTo: query.createdTo, updatedFrom: query.updatedFrom, updatedTo: query.updatedTo,
             sort: query.sort ?? "-created", cursor: query.cursor, limit: try limit(query.limit),
-            awaiting: try awaiting(query.awaiting)))
+            awaiting: try awaiting(query.awaiting), responseDueBefore: query.responseDueBefore))
         return .ok(.init(body: .json(try requestList(page))))
     }
 

@@ -22,7 +22,7 @@ extension APIHandler {
             category: query.category, requestedByMe: false, text: query.q, createdFrom: query.createdFrom, createdTo: query.createdTo,
             updatedFrom: query.updatedFrom, updatedTo: query.updatedTo, sort: query.sort ?? "-updated", cursor: query.cursor, limit: try limit(query.limit),
             scope: .customers(reachable.map(\.tenantID)), customer: query.customer?.lowercased(),
-            awaiting: try awaiting(query.awaiting)))
+            awaiting: try awaiting(query.awaiting), responseDueBefore: query.responseDueBefore))
         return .ok(.init(body: .json(try requestList(page))))
     }
 
@@ -45,7 +45,7 @@ extension APIHandler {
             category: query.category, requestedByMe: false, text: query.q, createdFrom: query.createdFrom, createdTo: query.createdTo,
             updatedFrom: query.updatedFrom, updatedTo: query.updatedTo, sort: query.sort ?? "priority", cursor: query.cursor, limit: try limit(query.limit),
             scope: .support, customer: customer, queue: query.queue, assignee: query.assignee,
-            awaiting: try awaiting(query.awaiting)))
+            awaiting: try awaiting(query.awaiting), responseDueBefore: query.responseDueBefore))
         return .ok(.init(body: .json(try requestList(page))))
     }
 

@@ -124,6 +124,12 @@ extension RequestQueries {
                     """)
             default: break
             }
+            if let due = request.responseDueBefore {
+                query.append("""
+                     AND r.status IN ('submitted', 'in_progress', 'waiting_for_customer') AND r.first_response_at IS NULL
+                     AND r.response_due_at < \(query.bind(due))
+                    """)
+            }
             if let from = request.createdFrom { query.append(" AND r.created_at >= \(query.bind(from))") }
             if let to = request.createdTo { query.append(" AND r.created_at < \(query.bind(to))") }
             if let from = request.updatedFrom { query.append(" AND r.updated_at >= \(query.bind(from))") }

@@ -101,4 +101,43 @@ struct AwaitingReplyTests {
             }
         }
     }
+
+    @Test("response_due_before lists what is about to breach: unanswered requests due before the time, until support answers")
+    func aboutToBreach() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let base = "/v1/tenants/\(w.c1)"
+            let urgent = try await ServiceRequestFlowTests.submitted(api, w, summary: "Nobody can sign in", severity: "A")
+            let later = try await ServiceRequestFlowTests.submitted(api, w, summary: "A report is slow", severity: "C")
+            func due(_ id: String) async throws -> Date {
+                let detail = try await api.send(.get, "\(base)/requests/\(id)", token: w.ta1Token)
+                let request = try #require(try detail.json()["request"] as? [String: Any])
+                return try #require(ServiceRequestFlowTests.date((request["response"] as? [String: Any])?["due_at"]))
+            }
+            let urgentDue = try await due(urgent), laterDue = try await due(later)
+            try #require(urgentDue < laterDue)
+            let formatter = ISO8601DateFormatter()
+            func listed(before time: Date, support: Bool = true) async throws -> [String] {
+                let query = "response_due_before=\(formatter.string(from: time))&customer=\(w.c1)"
+                let reply = support
+                    ? try await api.send(.get, "/v1/support/requests?\(query)&sort=response_due", token: w.engineerToken)
+                    : try await api.send(.get, "\(base)/requests?response_due_before=\(formatter.string(from: time))", token: w.ta1Token)
+                #expect(reply.status == 200, "\(reply.body)")
+                return try SupportWorkTests.ids(reply).filter { [urgent, later].contains($0) }
+            }
+            let between = urgentDue + (laterDue.timeIntervalSince(urgentDue) / 2)
+            #expect(try await listed(before: between) == [urgent])
+            #expect(try await listed(before: between, support: false) == [urgent])
+            #expect(try await listed(before: laterDue + 60) == [urgent, later])
+            #expect(try await listed(before: urgentDue - 60).isEmpty)
+
+            // Answered: no longer at risk, whatever its due time; the other still is.
+            let answer = try await api.send(.post, "\(base)/requests/\(urgent)/messages", token: w.engineerToken,
+                                            json: #"{"body":"On it: which sign-in method fails?"}"#)
+            #expect(answer.status == 201, "\(answer.body)")
+            #expect(try await listed(before: laterDue + 60) == [later])
+        }
+    }
 }

@@ -28,7 +28,7 @@ struct ListRequestBodyTests {
         let support = ListRequestsMethod.Request(
             context: context(via: nil, side: .support), statuses: [], severities: [], category: nil, requestedByMe: false,
             text: "", createdFrom: nil, createdTo: nil, updatedFrom: nil, updatedTo: nil, sort: "-updated", cursor: nil, limit: 1,
-            scope: .support, queue: "tokyo-devices", assignee: "unassigned", awaiting: "support")
+            scope: .support, queue: "tokyo-devices", assignee: "unassigned", awaiting: "support", responseDueBefore: at + 7_200)
         return [bare, full, support]
     }
 
