@@ -155,6 +155,8 @@ public enum ListRequestsMethod: RPCMethod {
         /// wrote last). Additive: sent only when asked for, and gateways call workers of their
         /// own release.
         public var awaiting: String?
+        /// The values `awaiting` takes.
+        public static let awaitingValues = ["support", "customer"]
         /// Requests still waiting for their first response, due before this time (breached ones
         /// included): what is about to breach. Additive, as `awaiting`.
         public var responseDueBefore: Date?

@@ -174,7 +174,7 @@ extension APIHandler {
     /// The `awaiting` filter of the lists: `support` or `customer`.
     func awaiting(_ raw: String?) throws -> String? {
         guard let raw else { return nil }
-        guard ["support", "customer"].contains(raw) else { throw APIProblem.malformed("awaiting must be support or customer") }
+        guard ListRequestsMethod.Request.awaitingValues.contains(raw) else { throw APIProblem.malformed("awaiting must be support or customer") }
         return raw
     }
 

@@ -4,8 +4,8 @@ import Synchronization
 /// passed, cancelling it then.
 ///
 /// Unlike a task group, this does not wait for the operation to notice the cancellation: a
-/// query waiting for a pooled connection while PostgreSQL is away keeps waiting until the pool
-/// gives up on connecting, seconds later, and a deadline must not stretch with it.
+/// query waiting for a pooled connection while PostgreSQL is away need not end when cancelled,
+/// and a deadline must not stretch with it.
 func withinDeadline<Value: Sendable>(
     _ limit: Duration, _ operation: @escaping @Sendable () async throws -> Value
 ) async throws -> Value? {

@@ -57,7 +57,7 @@ extension RequestQueries {
         let category = try request.category.map { (code) throws(RPCProblem) in try RequestFieldRules.code(code, "category") }
         let admin = try context.admin()
         let statuses = request.statuses ?? RequestStatus.defaultListed
-        guard request.awaiting.map(["support", "customer"].contains) ?? true else {
+        guard request.awaiting.map(ListRequestsMethod.Request.awaitingValues.contains) ?? true else {
             throw WorkerProblems.invalid("awaiting must be support or customer")
         }
         var readTenants: [UUID] = []

@@ -67,6 +67,7 @@ struct ServiceRequests: Sendable {
         let id = try requestID(request.requestID)
         return try await database.withTenantTransaction(try context.tenant(), supportAudience: context.supportAudience) { connection in
             let current = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            if let versions = request.ifMatch, !versions.contains(current.version) { throw WorkerProblems.stale }
             guard current.status == .draft else {
                 guard current.status.isUnresolved, let contact = changes.onlyContact else {
                     throw RPCProblem(
@@ -75,10 +76,8 @@ struct ServiceRequests: Sendable {
                             ? "only a draft can be edited; of a submitted request only the contact changes (send contact alone), the rest through messages and transitions"
                             : "only a draft can be edited; a \(current.status.rawValue) request changes through its transitions")
                 }
-                if let versions = request.ifMatch, !versions.contains(current.version) { throw WorkerProblems.stale }
                 return try await updateContact(current, contact, context: context, on: connection)
             }
-            if let versions = request.ifMatch, !versions.contains(current.version) { throw WorkerProblems.stale }
             let fields = RequestFieldRules.merge(current.fields, changes)
             try await RequestFieldRules.checkReferences(fields, on: connection, logger: logger)
             let contact = fields.contact ?? ContactDetails()
