@@ -263,6 +263,9 @@ public enum RequestEvent {
     public static let closed = "request.closed"
     public static let attachmentAdded = "request.attachment_added"
     public static let assigned = "request.assigned"
+    /// The assignee gave the request back, or a manager took it off them. Unlike the other
+    /// events, its `assignedTo` names the engineer it was released from.
+    public static let released = "request.released"
     public static let escalated = "request.escalated"
     public static let severityChanged = "request.severity_changed"
     public static let severityProposed = "request.severity_proposed"

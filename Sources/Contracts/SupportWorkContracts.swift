@@ -23,6 +23,30 @@ public enum AssignRequestMethod: RPCMethod {
     public typealias Response = ServiceRequestView
 }
 
+/// `worker.requests.release.v1`: an engineer gives a request back to its queue, or a support
+/// manager takes it off whoever has it. The request waits unassigned again, and the assignment
+/// sweep offers it to anyone but the engineer it was released from.
+public enum ReleaseRequestMethod: RPCMethod {
+    public static let name = "worker.requests.release.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        public var requestID: String
+        /// The version the caller read (`If-Match`): refused with 412 when the request changed since.
+        public var ifMatch: Int?
+        /// The caller is a support manager (`support.manage`): may release anyone's request, not
+        /// only their own.
+        public var asManager: Bool
+        public init(context: ActingContext, requestID: String, ifMatch: Int? = nil, asManager: Bool) {
+            self.context = context
+            self.requestID = requestID
+            self.ifMatch = ifMatch
+            self.asManager = asManager
+        }
+    }
+    public typealias Response = ServiceRequestView
+}
+
 /// `worker.requests.escalate.v1`: support escalates a request to a support manager.
 public enum EscalateRequestMethod: RPCMethod {
     public static let name = "worker.requests.escalate.v1"

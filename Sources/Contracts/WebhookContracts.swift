@@ -7,7 +7,7 @@ public enum WebhookEventType {
     public static let all: [String] = [
         RequestEvent.submitted, RequestEvent.statusChanged, RequestEvent.messageAdded, RequestEvent.resolved,
         RequestEvent.closed, RequestEvent.assigned, RequestEvent.severityChanged, RequestEvent.attachmentAdded,
-        RequestEvent.updated,
+        RequestEvent.updated, RequestEvent.released,
         RoleEvent.delegationPrefix + "requested", RoleEvent.delegationPrefix + "approved",
         RoleEvent.delegationPrefix + "rejected", RoleEvent.delegationPrefix + "terminated",
         RoleEvent.delegationPrefix + "expiring",

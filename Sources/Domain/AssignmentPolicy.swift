@@ -33,15 +33,22 @@ public enum AssignmentPolicy {
         case noLanguageMatch
         /// Members speak it, but none is on shift now.
         case nobodyOnShift
+        /// The only members who could take it now are the one it was released from. Unlike the
+        /// other outcomes this says nothing about the queue's other requests.
+        case onlyReleasedFrom
     }
 
-    /// Chooses an engineer for a request in `language` (nil: any) at `now`.
-    public static func choose(for language: String?, among candidates: [Candidate], at now: Date) -> Outcome {
+    /// Chooses an engineer for a request in `language` (nil: any) at `now`, passing over
+    /// `releasedFrom`, the engineer who gave the request back.
+    public static func choose(
+        for language: String?, among candidates: [Candidate], at now: Date, releasedFrom: UUID? = nil
+    ) -> Outcome {
         guard !candidates.isEmpty else { return .noMembers }
         let speaking = candidates.filter { speaks($0.languages, language) }
         guard !speaking.isEmpty else { return .noLanguageMatch }
         let onShift = speaking.filter { $0.shift?.isOpen(at: now) ?? true }
-        guard let best = onShift.min(by: isBetter) else { return .nobodyOnShift }
+        guard !onShift.isEmpty else { return .nobodyOnShift }
+        guard let best = onShift.filter({ $0.id != releasedFrom }).min(by: isBetter) else { return .onlyReleasedFrom }
         return .assign(best.id)
     }
 

@@ -31,7 +31,8 @@ public struct SweepRound: Sendable {
         switch outcome {
         case .assign: assigned += 1
         case .noMembers, .noLanguageMatch, .nobodyOnShift: unserved.insert(waiting)
-        case nil: break
+        // Only this request's former engineer could take it: the queue's others may still be served.
+        case .onlyReleasedFrom, nil: break
         }
     }
 }

@@ -63,6 +63,18 @@ extension APIHandler {
         return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
     }
 
+    func releaseRequest(_ input: Operations.ReleaseRequest.Input) async throws -> Operations.ReleaseRequest.Output {
+        let context = try await acting(.supportWork, in: input.path.tenantId)
+        let principal = try RequestInfo.requirePrincipal()
+        // Releasing one's own request is support's; someone else's, a manager's (the worker
+        // knows whose it is).
+        let manager = try await isAllowed(.supportManage, in: principal.tenantID)
+        let request = try await call(ReleaseRequestMethod.self, .init(
+            context: context, requestID: input.path.requestId, ifMatch: try optionalVersion(input.headers.ifMatch),
+            asManager: manager))
+        return .ok(.init(headers: .init(eTag: etag(request.version)), body: .json(.init(request))))
+    }
+
     func escalateRequest(_ input: Operations.EscalateRequest.Input) async throws -> Operations.EscalateRequest.Output {
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
         let context = try await acting(.supportWork, in: input.path.tenantId)

@@ -68,16 +68,25 @@ struct APIHandler: APIProtocol {
     /// Decides through the cache; throws the problem of a denial (404 when the tenant must not
     /// be revealed, 403 otherwise).
     func authorize(_ action: Action, in tenantID: String) async throws -> Authorization.Via {
-        let principal = try RequestInfo.requirePrincipal()
-        let decision: Authorization.Decision
-        do {
-            decision = try await decisions.decision(AuthorizeMethod.Request(principal: principal, tenantID: tenantID.lowercased(), action: action))
-        } catch {
-            throw APIProblem(error)
-        }
-        switch decision {
+        switch try await decision(action, in: tenantID) {
         case .allow(let via): return via
         case .deny(let reason): throw APIProblem.denied(reason)
+        }
+    }
+
+    /// Whether the caller may do `action` in the tenant, for a call that does more when they may;
+    /// a role service that cannot answer is an error, not a no.
+    func isAllowed(_ action: Action, in tenantID: String) async throws -> Bool {
+        if case .allow = try await decision(action, in: tenantID) { return true }
+        return false
+    }
+
+    private func decision(_ action: Action, in tenantID: String) async throws -> Authorization.Decision {
+        let principal = try RequestInfo.requirePrincipal()
+        do {
+            return try await decisions.decision(AuthorizeMethod.Request(principal: principal, tenantID: tenantID.lowercased(), action: action))
+        } catch {
+            throw APIProblem(error)
         }
     }
 

@@ -46,7 +46,8 @@ public enum TenantDeskTopology {
     /// The notification feed consumes what concerns people on a request.
     public static var notifications: AMQPTopology {
         workQueue(WorkQueue.notifications, routingKeys: [
-            "request.message_added", "request.status_changed", "request.assigned", "request.resolved", "request.closed",
+            "request.message_added", "request.status_changed", "request.assigned", "request.released", "request.resolved",
+            "request.closed",
             "request.sla_breached", RoleEvent.delegationPrefix + "expiring",
         ])
     }

@@ -11,13 +11,14 @@ import Store
 struct Assigner: Sendable {
     let logger: Logger
 
-    /// Assigns request `id` (locked by the caller) in `queue`; returns the outcome.
+    /// Assigns request `id` (locked by the caller) in `queue`, to anyone but `releasedFrom`;
+    /// returns the outcome.
     func assign(
-        _ record: RequestRecord, queue: String, on connection: PostgresConnection
+        _ record: RequestRecord, queue: String, releasedFrom: UUID? = nil, on connection: PostgresConnection
     ) async throws -> AssignmentPolicy.Outcome {
-        let unlocked = try await availability(of: record, in: queue, on: connection)
+        let unlocked = try await availability(of: record, in: queue, releasedFrom: releasedFrom, on: connection)
         guard case .assign = unlocked else { return unlocked }
-        return try await assignChecked(record, queue: queue, on: connection)
+        return try await assignChecked(record, queue: queue, releasedFrom: releasedFrom, on: connection)
     }
 
     /// Whether anyone in `queue` could take the request now, without the queue's lock and
@@ -25,17 +26,18 @@ struct Assigner: Sendable {
     /// nothing to wait for. A queue nobody staffs would otherwise queue every triage of it on
     /// the lock, each holding a database connection.
     func availability(
-        of record: RequestRecord, in queue: String, on connection: PostgresConnection
+        of record: RequestRecord, in queue: String, releasedFrom: UUID? = nil, on connection: PostgresConnection
     ) async throws -> AssignmentPolicy.Outcome {
         AssignmentPolicy.choose(
             for: record.fields.language,
-            among: try await candidates(of: queue, countingWork: false, on: connection).map(\.candidate), at: Date())
+            among: try await candidates(of: queue, countingWork: false, on: connection).map(\.candidate), at: Date(),
+            releasedFrom: releasedFrom)
     }
 
     /// `assign` after `availability` said someone can: chooses under the queue's lock with the
     /// open work counted (the outcome may still be nobody, if things changed meanwhile).
     func assignChecked(
-        _ record: RequestRecord, queue: String, on connection: PostgresConnection
+        _ record: RequestRecord, queue: String, releasedFrom: UUID? = nil, on connection: PostgresConnection
     ) async throws -> AssignmentPolicy.Outcome {
         let language = record.fields.language
         // One assignment at a time per queue, so that concurrent triage sees each other's counts.
@@ -43,13 +45,14 @@ struct Assigner: Sendable {
             "SELECT pg_advisory_xact_lock(hashtextextended('tenantdesk.queue:' || \(queue), 0))", logger: logger)
         let candidates = try await self.candidates(of: queue, countingWork: true, on: connection)
         let now = Date()
-        let outcome = AssignmentPolicy.choose(for: language, among: candidates.map(\.candidate), at: now)
+        let outcome = AssignmentPolicy.choose(
+            for: language, among: candidates.map(\.candidate), at: now, releasedFrom: releasedFrom)
         guard case .assign(let engineer) = outcome, let name = candidates.first(where: { $0.candidate.id == engineer })?.name else {
             return outcome
         }
         try await connection.query("""
             UPDATE service_requests SET assigned_to = \(engineer), assigned_to_name = \(name), assigned_at = \(now),
-                version = version + 1, updated_at = \(now)
+                released_from = NULL, version = version + 1, updated_at = \(now)
             WHERE id = \(record.id) AND assigned_to IS NULL
             """, logger: logger)
         try await connection.query("""

@@ -2,11 +2,11 @@ import Foundation
 import PostgresNIO
 import Store
 
-/// A submitted request and when it was triaged, locked for the rest of the transaction, as
+/// A submitted request, when it was triaged and whom it was released from, locked for the rest of the transaction, as
 /// triage and the assignment sweep read it. Prepared: every submission is triaged.
 struct LockSubmittedRequest: PreparedRowStatement {
     static let sql = """
-        SELECT \(RequestRecord.columns), r.triaged_at FROM service_requests r
+        SELECT \(RequestRecord.columns), r.triaged_at, r.released_from FROM service_requests r
         WHERE r.id = $1 AND r.status <> 'draft' FOR UPDATE OF r
         """
     static let bindingDataTypes: [PostgresDataType] = [.uuid]

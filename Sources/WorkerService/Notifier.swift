@@ -94,6 +94,11 @@ struct Notifier: Sendable {
             kind = "assigned"
             detail = nil
             recipients = [assignee]
+        case RequestEvent.released:
+            // The event names the engineer it was released from: told when a manager did it.
+            kind = "assigned"
+            detail = "released: back in its queue"
+            recipients = [assignee]
         case RequestEvent.resolved:
             recipients = [assignee]
             askSurvey = requester != actor

@@ -74,6 +74,7 @@ struct RequestRoutes: Sendable {
         router.on(UploadAttachmentMethod.self) { request in try await clientData { try await attachments.upload(request) } }
         router.on(DownloadAttachmentMethod.self) { request in try await clientData { try await attachments.download(request) } }
         router.on(AssignRequestMethod.self) { request in try await clientData { try await support.assign(request) } }
+        router.on(ReleaseRequestMethod.self) { request in try await clientData { try await support.release(request) } }
         router.on(EscalateRequestMethod.self) { request in try await clientData { try await support.escalate(request) } }
         router.on(ChangeSeverityMethod.self) { request in try await clientData { try await severities.change(request) } }
         router.on(DecideSeverityMethod.self) { request in try await clientData { try await severities.decide(request) } }

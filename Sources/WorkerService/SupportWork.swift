@@ -6,8 +6,8 @@ import Messaging
 import PostgresNIO
 import Store
 
-/// What support does to a request besides answering: take or assign it, and escalate it to a
-/// support manager.
+/// What support does to a request besides answering: take, assign or release it, and escalate it
+/// to a support manager.
 struct SupportWork: Sendable {
     let database: Database
     let outbox: Outbox
@@ -34,8 +34,8 @@ struct SupportWork: Sendable {
             }
             let now = Date()
             try await connection.query("""
-                UPDATE service_requests SET assigned_to = \(assignee), assigned_to_name = \(name), version = version + 1,
-                    updated_at = \(now)
+                UPDATE service_requests SET assigned_to = \(assignee), assigned_to_name = \(name), released_from = NULL,
+                    version = version + 1, updated_at = \(now)
                 WHERE id = \(id)
                 """, logger: logger)
             try await RequestTimeline.record(
@@ -43,6 +43,46 @@ struct SupportWork: Sendable {
                 on: connection, logger: logger)
             let updated = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
             try await Outbox.enqueue(RequestEvent.assigned, updated.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            return updated.view(side: context.side, now: now)
+        }
+        outbox.wake()
+        return view
+    }
+
+    /// Gives the request back to its queue: the caller's own, or anyone's for a manager. It waits
+    /// unassigned, and the assignment sweep passes over the engineer it was released from until
+    /// someone else has it. Releasing a request nobody has changes nothing.
+    func release(_ request: ReleaseRequestMethod.Request) async throws -> ServiceRequestView {
+        let context = request.context
+        guard context.side == .support else { throw Self.supportOnly }
+        let id = try requestID(request.requestID)
+        let caller = try context.admin()
+        let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
+            let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+            if let ifMatch = request.ifMatch, ifMatch != record.version { throw WorkerProblems.stale }
+            guard record.status.isUnresolved else {
+                throw RPCProblem(
+                    status: 409, type: ProblemType.invalidTransition, title: "Request not open",
+                    detail: "only unresolved requests are released (status \(record.status.rawValue))")
+            }
+            guard let assignee = record.assignedTo else { return record.view(side: context.side, now: Date()) }
+            guard assignee == caller || request.asManager else {
+                throw RPCProblem(
+                    status: 403, type: ProblemType.forbidden, title: "Forbidden",
+                    detail: "the request is assigned to someone else: only a support manager releases it")
+            }
+            let now = Date()
+            try await connection.query("""
+                UPDATE service_requests SET assigned_to = NULL, assigned_to_name = NULL, released_from = \(assignee),
+                    version = version + 1, updated_at = \(now)
+                WHERE id = \(id)
+                """, logger: logger)
+            try await RequestTimeline.record(
+                "released", request: id, context: context,
+                data: ["assigneeId": assignee.text, "assignee": record.assignedToName ?? ""], on: connection, logger: logger)
+            // Built from the request as it was: the event names the engineer it was released from.
+            try await Outbox.enqueue(RequestEvent.released, record.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            let updated = try await RequestQueries.load(id, context: context, forUpdate: false, on: connection, logger: logger)
             return updated.view(side: context.side, now: now)
         }
         outbox.wake()
@@ -79,5 +119,5 @@ struct SupportWork: Sendable {
     }
 
     static let supportOnly = RPCProblem(
-        status: 403, type: ProblemType.forbidden, title: "Forbidden", detail: "only support assigns and escalates requests")
+        status: 403, type: ProblemType.forbidden, title: "Forbidden", detail: "only support assigns, releases and escalates requests")
 }

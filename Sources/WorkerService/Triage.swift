@@ -77,6 +77,7 @@ struct Triage: Sendable {
         case .noMembers: reason = "the queue has no active members"
         case .noLanguageMatch: reason = "no member speaks \(language ?? "the language")"
         case .nobodyOnShift: reason = "nobody who speaks the language is on shift"
+        case .onlyReleasedFrom: reason = "only the engineer it was released from could take it now"
         }
         return Note(kind: "unassigned", data: ["queue": queue, "reason": reason])
     }
@@ -134,13 +135,15 @@ struct Triage: Sendable {
             guard let record = try await Self.lock(requestID, skipLocked: true, on: connection, logger: logger),
                   record.record.assignedTo == nil, record.record.status.isUnresolved, let queue = record.record.queue
             else { return nil }
-            return try await assigner.assign(record.record, queue: queue, on: connection)
+            return try await assigner.assign(record.record, queue: queue, releasedFrom: record.releasedFrom, on: connection)
         }
     }
 
     struct Locked {
         var record: RequestRecord
         var triagedAt: Date?
+        /// The engineer who gave the request back, while it waits (the sweep passes over them).
+        var releasedFrom: UUID?
     }
 
     static func lock(
@@ -151,7 +154,9 @@ struct Triage: Sendable {
             : try await connection.execute(LockSubmittedRequest(id: id), logger: logger)
         for try await row in rows {
             var cells = RowCells(row)
-            return Locked(record: try RequestRecord(cells: &cells), triagedAt: try cells.next("triaged_at", Date?.self))
+            return Locked(
+                record: try RequestRecord(cells: &cells), triagedAt: try cells.next("triaged_at", Date?.self),
+                releasedFrom: try cells.next("released_from", UUID?.self))
         }
         return nil
     }

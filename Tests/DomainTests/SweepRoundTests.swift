@@ -19,13 +19,15 @@ struct SweepRoundTests {
         }
     }
 
-    @Test("an assignment, or a request taken meanwhile, keeps the pair on offer")
+    @Test("an assignment, a request taken meanwhile, or one only its former engineer could take keeps the pair on offer")
     func keepsServedOnOffer() {
         var round = SweepRound()
         round.record(.assign(UUID()), for: german)
         round.record(nil, for: german)
         #expect(round.shouldOffer(german))
+        round.record(.onlyReleasedFrom, for: german)
+        #expect(round.shouldOffer(german), "that engineer may take the queue's other requests")
         round.record(.assign(UUID()), for: german)
-        #expect(round.offered == 3 && round.assigned == 2)
+        #expect(round.offered == 4 && round.assigned == 2)
     }
 }

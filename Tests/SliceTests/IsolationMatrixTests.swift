@@ -144,6 +144,8 @@ struct IsolationMatrixTests {
             // The engineer takes the request itself (assigning someone else needs support.manage).
             Probe(operation: "assignRequest", method: .put, path: { "/v1/tenants/\($0)/requests/\(unknown)/assignee" },
                   body: #"{"admin_id":"\#(w.engineerID)"}"#, action: "support.work", allowed: { _ in 404 }),
+            Probe(operation: "releaseRequest", method: .delete, path: { "/v1/tenants/\($0)/requests/\(unknown)/assignee" },
+                  action: "support.work", allowed: { _ in 404 }),
             Probe(operation: "escalateRequest", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/escalations" },
                   body: #"{"reason":"customer is down"}"#, action: "support.work", allowed: { _ in 404 }),
             Probe(operation: "changeSeverity", method: .post, path: { "/v1/tenants/\($0)/requests/\(unknown)/severity-changes" },
@@ -337,7 +339,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 41 + 10 * 26)
+            #expect(cells == 10 * 3 * 42 + 10 * 26)
         }
     }
 }

@@ -9,7 +9,7 @@ import PostgresNIO
 import Store
 import Testing
 
-/// Helpers of the worker tests (languages taken: de, es, fr, it, ko, nl, pt, zh-hans; en and ja go to the
+/// Helpers of the worker tests (billing languages taken: de, es, fr, it, ko, nl, pt, zh-hans; licensing: nl; en and ja go to the
 /// default queues): requests in a language no other test uses (so their routing rule
 /// and queue stay private to one test), direct database access, and waiting for consumers.
 enum WorkerTestSupport {
@@ -29,13 +29,15 @@ enum WorkerTestSupport {
         return try #require(UUID(uuidString: id))
     }
 
-    /// A queue of its own, routed to by billing requests in `language`.
-    static func privateQueue(language: String, environment: SliceStack.Environment) async throws -> String {
+    /// A queue of its own, routed to by requests of `category` in `language`.
+    static func privateQueue(
+        language: String, category: String = "billing", environment: SliceStack.Environment
+    ) async throws -> String {
         let queue = "q-\(language)-\(UUID().uuidString.prefix(6).lowercased())"
         try await owner(environment) { db in
             try await db.client.query("INSERT INTO support_queues (id, name) VALUES (\(queue), \(queue))")
             try await db.client.query("""
-                INSERT INTO support_queue_routes (position, category_code, language, queue_id) VALUES (1, 'billing', \(language), \(queue))
+                INSERT INTO support_queue_routes (position, category_code, language, queue_id) VALUES (1, \(category), \(language), \(queue))
                 """)
         }
         return queue
