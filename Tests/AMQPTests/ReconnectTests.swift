@@ -65,11 +65,12 @@ struct ReconnectTests {
             return error.kind == .notConnected && error.isRetriable
         }
         await #expect {
-            _ = try await client.call(queue: "anything", body: [], timeout: .seconds(5))
+            _ = try await client.call(queue: "anything", body: [], timeout: .seconds(60))
         } throws: { error in
             (error as? AMQPError)?.kind == .notConnected
         }
-        #expect(clock.now - start < .seconds(1))
+        // Well before the call's own deadline (a loaded machine delays everything by seconds).
+        #expect(clock.now - start < .seconds(30))
         #expect(!client.isConnected)
     }
 

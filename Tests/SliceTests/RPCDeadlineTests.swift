@@ -37,7 +37,9 @@ struct RPCDeadlineTests {
             guard let problem = error as? RPCProblem else { return false }
             return problem.status == 504 && problem.type == ProblemType.upstreamTimeout
         }
-        #expect(clock.now - start < .seconds(3))
+        // Far above the deadline: on a loaded machine a timer can fire seconds late. Without a
+        // deadline the call would wait until the suite's time limit.
+        #expect(clock.now - start < .seconds(30))
     }
 
     @Test("a callee whose queue does not exist gives 503 at once")
