@@ -26,7 +26,7 @@ public struct RoleServiceApp: Sendable {
         let outbox = Outbox()
         let facts = FactsCache(database: database, logger: logger)
         return [
-            database.client, connection, facts,
+            database.client, SchemaCheck(database: database, logger: logger), connection, facts,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
             ReminderJob(database: database, outbox: outbox, interval: configuration.reminderInterval, logger: logger),
             CredentialSweep(database: database, interval: .seconds(3600), logger: logger),

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Logging
 import ServiceLifecycle
+import Store
 import UnixSignals
 
 /// Start-up helpers shared by the executables.
@@ -33,12 +34,20 @@ public enum ProcessStart {
     }
 
     /// Runs `services` (in start order) until SIGTERM or SIGINT, then shuts them down in
-    /// reverse order: intake stops first, connections close last.
+    /// reverse order: intake stops first, connections close last. A schema older than the
+    /// release needs (`SchemaCheck`, which has logged why) shuts them down the same way and ends
+    /// the process with status 1.
     public static func runUntilSignalled(_ services: [any Service], logger: Logger) async throws {
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
+            services: services.map {
+                .init(service: $0, failureTerminationBehavior: $0 is SchemaCheck ? .gracefullyShutdownGroup : .cancelGroup)
+            },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch is SchemaBehind {
+            exit(1)
+        }
     }
 }

@@ -31,7 +31,7 @@ public struct WorkerApp: Sendable {
         let roles = configuration.roles
         let prefetch = UInt16(configuration.consumerPrefetch)
         var services: [any Service] = [
-            database.client, connection,
+            database.client, SchemaCheck(database: database, logger: logger), connection,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
         ]
         if roles.contains(.housekeeping) {

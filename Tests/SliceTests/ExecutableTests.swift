@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Store
 import Testing
 
@@ -17,6 +18,12 @@ struct ExecutableTests {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         return (process, pipe)
+    }
+
+    /// The test database URL `url` (ending in `/tenantdesk`) naming `database` instead.
+    static func url(_ url: String, database: String) throws -> String {
+        guard url.hasSuffix("/tenantdesk") else { throw SliceError("unexpected database URL \(url)") }
+        return url.dropLast("tenantdesk".count) + database
     }
 
     @Test("a malformed value stops the process at start with one line naming the variable", arguments: [
@@ -49,7 +56,7 @@ struct ExecutableTests {
         guard let amqpURL = env["TD_TEST_AMQP_URL"], let appURL = env["TD_TEST_DATABASE_APP_URL"] else {
             throw SliceError("test environment missing")
         }
-        let databaseURL = appURL.replacingOccurrences(of: "/tenantdesk", with: "/\(environment.owner.database)")
+        let databaseURL = try Self.url(appURL, database: environment.owner.database)
         let (process, pipe) = Self.process("tenantdesk-worker", environment: [
             "TD_AMQP_URL": amqpURL, "TD_DATABASE_URL": databaseURL, "TD_LOG_LEVEL": "info",
         ])
@@ -74,8 +81,46 @@ struct ExecutableTests {
         }
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "\(log)")
-        #expect(clock.now - start < .seconds(10))
+        // Loose: on a loaded machine everything can take seconds longer.
+        #expect(clock.now - start < .seconds(30))
         #expect(log.contains("AMQP connection closed"))
+    }
+
+    @Test("a worker started against a database that lacks this release's migrations stops with the command to run")
+    func schemaBehind() async throws {
+        let environment = try await SliceStack.shared.start()
+        let env = ProcessInfo.processInfo.environment
+        guard let amqpURL = env["TD_TEST_AMQP_URL"], let appURL = env["TD_TEST_DATABASE_APP_URL"] else {
+            throw SliceError("test environment missing")
+        }
+        let name = "td_behind_\(UUID().uuidString.prefix(8).lowercased())"
+        try await Database.with(environment.owner, logger: SliceStack.logger) { database in
+            try await database.client.query("CREATE DATABASE \(unescaped: name)")
+        }
+        let migrations = try Migration.load(from: SliceStack.repositoryRoot.appendingPathComponent("sql"))
+        try await Database.with(environment.owner.with(database: name), logger: SliceStack.logger) { database in
+            _ = try await MigrationRunner(database: database).migrate(migrations.filter { $0.version < SchemaVersion.required })
+        }
+        let (process, pipe) = Self.process("tenantdesk-worker", environment: [
+            "TD_AMQP_URL": amqpURL, "TD_DATABASE_URL": try Self.url(appURL, database: name),
+            "TD_LOG_LEVEL": "info",
+        ])
+        try process.run()
+        // A worker that never stops is stopped after a minute (and fails the test below).
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            process.terminate()
+        }
+        let log = try await offPool {
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        watchdog.cancel()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 1, "\(log)")
+        #expect(log.contains("the database schema is older than migration 31"), "\(log)")
+        #expect(log.contains("apply the migrations first (tenantdesk-admin migrate)"))
     }
 }
 
