@@ -221,12 +221,20 @@ public enum AddMessageMethod: RPCMethod {
         public var body: String
         /// `public` or `internal`.
         public var visibility: String
-        public init(context: ActingContext, requestID: String, idempotencyKey: String?, body: String, visibility: String) {
+        /// A transition made with the message, in its transaction (support's `ask_for_information`:
+        /// answer and wait for the customer in one call). Additive: gateways call only workers of
+        /// their own release, which read it.
+        public var transition: RequestTransition?
+        public init(
+            context: ActingContext, requestID: String, idempotencyKey: String?, body: String, visibility: String,
+            transition: RequestTransition? = nil
+        ) {
             self.context = context
             self.requestID = requestID
             self.idempotencyKey = idempotencyKey
             self.body = body
             self.visibility = visibility
+            self.transition = transition
         }
     }
     public typealias Response = MessageView

@@ -116,9 +116,16 @@ extension APIHandler {
     func addRequestMessage(_ input: Operations.AddRequestMessage.Input) async throws -> Operations.AddRequestMessage.Output {
         let context = try await acting(.requestComment, in: input.path.tenantId)
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
+        var transition: RequestTransition?
+        if let raw = body.transition {
+            guard let known = RequestTransition(rawValue: raw.rawValue) else { throw APIProblem.invalid("unknown transition") }
+            // Asking the customer is support's (as through …/transitions).
+            _ = try await authorize(.supportWork, in: input.path.tenantId)
+            transition = known
+        }
         let message = try await call(AddMessageMethod.self, .init(
             context: context, requestID: input.path.requestId, idempotencyKey: input.headers.idempotencyKey, body: body.body,
-            visibility: body.visibility?.rawValue ?? "public"))
+            visibility: body.visibility?.rawValue ?? "public", transition: transition))
         return .created(.init(body: .json(.init(message))))
     }
 

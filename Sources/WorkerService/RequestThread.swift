@@ -42,7 +42,15 @@ struct RequestThread: Sendable {
                 detail: "only support writes internal notes")
         }
         let body = try RequestFieldRules.text(request.body, "body", max: 20_000, multiline: true, allowEmpty: false)
-        let fingerprint = [request.requestID, body, request.visibility]
+        if let requested = request.transition {
+            guard requested == .askForInformation else {
+                throw WorkerProblems.invalid("a message carries only the transition ask_for_information; use POST …/transitions")
+            }
+            guard request.visibility == "public" else {
+                throw WorkerProblems.invalid("an internal note asks the customer nothing: send ask_for_information with a public message")
+            }
+        }
+        let fingerprint = [request.requestID, body, request.visibility] + (request.transition.map { [$0.rawValue] } ?? [])
         let message: MessageView = try await idempotency.run(
             context, key: request.idempotencyKey, operation: "request.message", fingerprint: fingerprint
         ) { connection in
@@ -91,6 +99,21 @@ struct RequestThread: Sendable {
                 try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
                 record.status = next
             }
+            // The transition asked for with the message: both happen, or neither.
+            var moved = false
+            if let requested = request.transition {
+                switch RequestLifecycle.apply(requested, to: record.status, by: context.side, resolvedAt: record.resolvedAt, now: now) {
+                case .failure(let refusal): throw WorkerProblems.transitionRefused(refusal)
+                case .success(let next):
+                    try await RequestTimeline.record(
+                        "status_changed", request: id, context: context,
+                        data: ["from": record.status.rawValue, "to": next.rawValue, "transition": requested.rawValue],
+                        on: connection, logger: logger)
+                    try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
+                    record.status = next
+                    moved = true
+                }
+            }
             // An internal note leaves no trace the customer could see (version, updated_at, who
             // wrote last).
             if !isInternal {
@@ -105,6 +128,9 @@ struct RequestThread: Sendable {
                 RequestEvent.messageAdded,
                 record.event(actor: context.adminID, at: now, messageID: messageID.text, visibility: request.visibility),
                 on: connection, logger: logger)
+            if moved {
+                try await Outbox.enqueue(RequestEvent.statusChanged, record.event(actor: context.adminID, at: now), on: connection, logger: logger)
+            }
             return MessageView(
                 id: messageID.text, visibility: request.visibility,
                 author: ActorView(adminID: context.adminID, name: context.adminName, side: context.side.rawValue),
