@@ -230,9 +230,12 @@ public enum SLAFiguresMethod: RPCMethod {
         public var openBySeverity: [String: Int]
         /// Breaches recorded since midnight UTC.
         public var breachesToday: Int
+        /// Per engineer who has requests assigned (open now, or decided or resolved since
+        /// `since`). Optional: absent from the answers of workers of earlier releases.
+        public var byEngineer: [EngineerFigures]?
         public init(
             since: Date, byPlan: [Attainment], bySeverity: [Attainment], byQueue: [Attainment], medianMinutesToFirstResponse: Double?,
-            p90MinutesToFirstResponse: Double?, openBySeverity: [String: Int], breachesToday: Int
+            p90MinutesToFirstResponse: Double?, openBySeverity: [String: Int], breachesToday: Int, byEngineer: [EngineerFigures]? = nil
         ) {
             self.since = since
             self.byPlan = byPlan
@@ -242,6 +245,33 @@ public enum SLAFiguresMethod: RPCMethod {
             self.p90MinutesToFirstResponse = p90MinutesToFirstResponse
             self.openBySeverity = openBySeverity
             self.breachesToday = breachesToday
+            self.byEngineer = byEngineer
+        }
+    }
+    /// One engineer's requests (those assigned to them).
+    public struct EngineerFigures: Codable, Sendable, Equatable {
+        public var adminID: String
+        /// The name the requests were assigned under.
+        public var name: String
+        /// Unresolved requests assigned to them now.
+        public var open: Int
+        /// First-response attainment of their requests, decided as for the other groups.
+        public var attainment: Attainment
+        /// Requests resolved since `since`, and minutes from submission to resolution over those.
+        public var resolved: Int
+        public var medianMinutesToResolution: Double?
+        public var p90MinutesToResolution: Double?
+        public init(
+            adminID: String, name: String, open: Int, attainment: Attainment, resolved: Int,
+            medianMinutesToResolution: Double?, p90MinutesToResolution: Double?
+        ) {
+            self.adminID = adminID
+            self.name = name
+            self.open = open
+            self.attainment = attainment
+            self.resolved = resolved
+            self.medianMinutesToResolution = medianMinutesToResolution
+            self.p90MinutesToResolution = p90MinutesToResolution
         }
     }
     public struct Attainment: Codable, Sendable, Equatable {

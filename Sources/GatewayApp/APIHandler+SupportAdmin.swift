@@ -79,7 +79,12 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(
             since: figures.since, byPlan: rows(figures.byPlan), bySeverity: rows(figures.bySeverity), byQueue: rows(figures.byQueue),
             medianMinutesToFirstResponse: figures.medianMinutesToFirstResponse, p90MinutesToFirstResponse: figures.p90MinutesToFirstResponse,
-            openBySeverity: .init(additionalProperties: figures.openBySeverity), breachesToday: figures.breachesToday))))
+            openBySeverity: .init(additionalProperties: figures.openBySeverity), breachesToday: figures.breachesToday,
+            byEngineer: (figures.byEngineer ?? []).map {
+                .init(adminId: $0.adminID, name: $0.name, open: $0.open, met: $0.attainment.met, breached: $0.attainment.breached,
+                      rate: $0.attainment.rate, resolved: $0.resolved, medianMinutesToResolution: $0.medianMinutesToResolution,
+                      p90MinutesToResolution: $0.p90MinutesToResolution)
+            }))))
     }
 }
 

@@ -6,7 +6,8 @@ import Store
 
 /// First-response figures for support managers, across customers: attainment per plan,
 /// severity and queue, median and 90th percentile time to first response, open requests per
-/// severity, and breaches since midnight UTC.
+/// severity, breaches since midnight UTC, and per engineer their open requests, attainment and
+/// time to resolution.
 struct SLAFigures: Sendable {
     let database: Database
     let logger: Logger
@@ -61,7 +62,49 @@ struct SLAFigures: Sendable {
             return .init(
                 since: since, byPlan: groups["plan"] ?? [], bySeverity: groups["severity"] ?? [], byQueue: groups["queue"] ?? [],
                 medianMinutesToFirstResponse: median, p90MinutesToFirstResponse: p90, openBySeverity: openBySeverity,
-                breachesToday: today)
+                breachesToday: today, byEngineer: try await engineers(since: since, on: connection))
         }
+    }
+
+    /// Per assignee: open requests now; first-response attainment decided since `since` (the
+    /// same rule as the other groups); requests resolved since then and their minutes from
+    /// submission to resolution. A reopened request counts again when it is resolved again.
+    private func engineers(since: Date, on connection: PostgresConnection) async throws -> [SLAFiguresMethod.EngineerFigures] {
+        let rows = try await connection.query("""
+            WITH r AS (
+                SELECT assigned_to, assigned_to_name, status, submitted_at, resolved_at,
+                       status IN ('submitted', 'in_progress', 'waiting_for_customer') AS open,
+                       resolved_at >= \(since) AS resolved,
+                       (coalesce(first_response_at, resolved_at) >= \(since)
+                        OR (first_response_at IS NULL AND resolved_at IS NULL AND response_due_at >= \(since)
+                            AND response_due_at < now() AND coalesce(closed_at, 'infinity') > response_due_at)) AS decided,
+                       coalesce(first_response_at, resolved_at) <= response_due_at AS met,
+                       coalesce(first_response_at, resolved_at, closed_at, now()) > response_due_at AS breached
+                FROM service_requests
+                WHERE assigned_to IS NOT NULL AND status <> 'draft'
+            )
+            SELECT assigned_to, max(assigned_to_name),
+                   count(*) FILTER (WHERE open)::int,
+                   count(*) FILTER (WHERE decided AND met)::int,
+                   count(*) FILTER (WHERE decided AND breached)::int,
+                   count(*) FILTER (WHERE resolved)::int,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - submitted_at) / 60)
+                       FILTER (WHERE resolved),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - submitted_at) / 60)
+                       FILTER (WHERE resolved)
+            FROM r
+            WHERE open OR decided OR resolved
+            GROUP BY assigned_to
+            ORDER BY 2, 1
+            """, logger: logger)
+        var figures: [SLAFiguresMethod.EngineerFigures] = []
+        for try await (id, name, open, met, breached, resolved, median, p90) in rows.decode(
+            (UUID, String?, Int, Int, Int, Int, Double?, Double?).self
+        ) {
+            figures.append(.init(
+                adminID: id.text, name: name ?? "", open: open, attainment: .init(key: id.text, met: met, breached: breached),
+                resolved: resolved, medianMinutesToResolution: median, p90MinutesToResolution: p90))
+        }
+        return figures
     }
 }

@@ -113,4 +113,47 @@ struct SupportAdminTests {
             #expect((open["C"] ?? 0) >= 1)
         }
     }
+
+    @Test("the figures per engineer: open requests, first responses in time, resolutions and their minutes")
+    func figuresPerEngineer() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            let manager = try await SupportWorkTests.manager(api, w)
+            let member = Member("Noor", "support_engineer", String(UUID().uuidString.prefix(8)).lowercased())
+            let noor = try await api.createAdmin(w.operatorToken, tenant: w.vendor, member)
+            let token = try await api.login(member.email, Member.password).access
+            func figures() async throws -> [String: Any]? {
+                let reply = try await api.send(.get, "/v1/support/sla-figures", token: manager.token)
+                #expect(reply.status == 200, "\(reply.body)")
+                return (try reply.json()["by_engineer"] as? [[String: Any]] ?? []).first { $0["admin_id"] as? String == noor }
+            }
+            #expect(try await figures() == nil, "an engineer without requests is not listed")
+
+            // Two requests given to Noor; one answered and resolved, one left open.
+            let done = try await ServiceRequestFlowTests.submitted(api, w, summary: "Resolved one")
+            let waiting = try await ServiceRequestFlowTests.submitted(api, w, summary: "Open one")
+            for id in [done, waiting] {
+                let assigned = try await api.send(.put, "/v1/tenants/\(w.c1)/requests/\(id)/assignee", token: manager.token,
+                                                  json: #"{"admin_id":"\#(noor)"}"#)
+                #expect(assigned.status == 200, "\(assigned.body)")
+            }
+            #expect(try await api.send(.post, "/v1/tenants/\(w.c1)/requests/\(done)/messages", token: token,
+                                       json: #"{"body":"Fixed in the policy"}"#).status == 201)
+            #expect(try await api.send(.post, "/v1/tenants/\(w.c1)/requests/\(done)/transitions", token: token,
+                                       json: #"{"transition":"resolve","resolution_summary":"Policy corrected"}"#).status == 200)
+
+            let row = try #require(try await figures())
+            #expect(row["name"] as? String == "Noor")
+            #expect(row["open"] as? Int == 1)
+            #expect(row["met"] as? Int == 1 && row["breached"] as? Int == 0, "only the answered one is decided: \(row)")
+            #expect(row["rate"] as? Double == 1)
+            #expect(row["resolved"] as? Int == 1)
+            let minutes = try #require(row["median_minutes_to_resolution"] as? Double)
+            #expect(minutes >= 0 && minutes < 10, "resolved moments after submission: \(minutes)")
+            // Engineers see none of it.
+            #expect(try await api.send(.get, "/v1/support/sla-figures", token: token).status == 403)
+        }
+    }
 }
