@@ -15,6 +15,9 @@ public enum MailFormat {
         case "message": (subject, what) = ("New message on \(titled)", "There is a new message on request \(titled).")
         case "status_changed":
             (subject, what) = ("\(titled): \(detail ?? "status changed")", "Request \(titled) changed: \(detail ?? "its status changed").")
+        case "assigned" where detail?.hasPrefix("released") == true:
+            // A manager took it off them (the notifier's detail for `request.released`).
+            (subject, what) = ("No longer yours: \(titled)", "Request \(titled) was released from you and is back in its queue.")
         case "assigned": (subject, what) = ("Assigned to you: \(titled)", "Request \(titled) was assigned to you.")
         case "survey_requested":
             (subject, what) = ("How was the help with \(titled)?", "Request \(titled) was resolved. Please rate the help you got.")

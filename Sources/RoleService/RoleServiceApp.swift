@@ -26,7 +26,7 @@ public struct RoleServiceApp: Sendable {
         let outbox = Outbox()
         let facts = FactsCache(database: database, logger: logger)
         return [
-            database.client, SchemaCheck(database: database, logger: logger), connection, facts,
+            database.client, connection, facts,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
             ReminderJob(database: database, outbox: outbox, interval: configuration.reminderInterval, logger: logger),
             CredentialSweep(database: database, interval: .seconds(3600), logger: logger),
@@ -38,6 +38,7 @@ public struct RoleServiceApp: Sendable {
     /// Runs until a termination signal, then stops taking requests, lets the ones in flight
     /// finish, and closes the connections.
     public func run() async throws {
+        guard try await SchemaCheck.beforeStart(configuration.database, logger: logger) else { return }
         try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 }

@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Logging
 import ServiceLifecycle
-import Store
 import UnixSignals
 
 /// Start-up helpers shared by the executables.
@@ -34,20 +33,12 @@ public enum ProcessStart {
     }
 
     /// Runs `services` (in start order) until SIGTERM or SIGINT, then shuts them down in
-    /// reverse order: intake stops first, connections close last. A schema older than the
-    /// release needs (`SchemaCheck`, which has logged why) shuts them down the same way and ends
-    /// the process with status 1.
+    /// reverse order: intake stops first, connections close last.
     public static func runUntilSignalled(_ services: [any Service], logger: Logger) async throws {
         let group = ServiceGroup(configuration: .init(
-            services: services.map {
-                .init(service: $0, failureTerminationBehavior: $0 is SchemaCheck ? .gracefullyShutdownGroup : .cancelGroup)
-            },
+            services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        do {
-            try await group.run()
-        } catch is SchemaBehind {
-            exit(1)
-        }
+        try await group.run()
     }
 }

@@ -49,14 +49,17 @@ struct Triage: Sendable {
         let assignable = record.record.assignedTo == nil && record.record.status.isUnresolved
         // Whether anyone could take it decides the timeline entries, written with the triage in
         // one statement; only then the assignment itself, under the queue's lock.
-        let available = assignable ? try await assigner.availability(of: record.record, in: queue, on: connection) : nil
+        // A request taken and given back before its triage came: not straight back to the same engineer.
+        let released = record.releasedFrom
+        let available = assignable
+            ? try await assigner.availability(of: record.record, in: queue, releasedFrom: released, on: connection) : nil
         var notes = [Note(kind: "triaged", data: ["queue": queue])]
         if let available, let note = Self.unassigned(available, queue: queue, language: record.record.fields.language) {
             notes.append(note)
         }
         try await Self.markTriaged(requestID, queue: queue, notes: notes, on: connection, logger: logger)
         guard case .assign = available else { return }
-        let outcome = try await assigner.assignChecked(record.record, queue: queue, on: connection)
+        let outcome = try await assigner.assignChecked(record.record, queue: queue, releasedFrom: released, on: connection)
         if let note = Self.unassigned(outcome, queue: queue, language: record.record.fields.language) {
             try await RequestTimeline.recordSystem(
                 note.kind, request: requestID, internalOnly: true, data: note.data, on: connection, logger: logger)

@@ -31,7 +31,7 @@ public struct WorkerApp: Sendable {
         let roles = configuration.roles
         let prefetch = UInt16(configuration.consumerPrefetch)
         var services: [any Service] = [
-            database.client, SchemaCheck(database: database, logger: logger), connection,
+            database.client, connection,
             OutboxPublisher(outbox: outbox, database: database, connection: connection, logger: logger),
         ]
         if roles.contains(.housekeeping) {
@@ -89,6 +89,7 @@ public struct WorkerApp: Sendable {
     }
 
     public func run() async throws {
+        guard try await SchemaCheck.beforeStart(configuration.database, logger: logger) else { return }
         try await ProcessStart.runUntilSignalled(try services(), logger: logger)
     }
 

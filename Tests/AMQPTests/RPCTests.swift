@@ -108,6 +108,11 @@ struct RPCTests {
             }.run()
         }
         defer { Task { _ = try? await client.deleteQueue(queue); _ = try? await client.deleteQueue(replies); await client.close() } }
+        // Whatever happens below, the handlers stop waiting.
+        defer {
+            answered.withLock { $0 = true }
+            serving.cancel()
+        }
 
         // The direct reply-to answer arrives while the handler still waits.
         let answer = try await client.call(queue: queue, body: [UInt8](text: "direct"), timeout: .seconds(10))

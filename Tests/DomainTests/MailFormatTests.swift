@@ -37,6 +37,10 @@ struct MailFormatTests {
     func texts() {
         let assigned = MailFormat.notification(kind: "assigned", requestNumber: 7, summary: "VPN down", detail: nil, recipientName: "Eve")
         #expect(assigned.subject == "Assigned to you: #7 VPN down")
+        let released = MailFormat.notification(
+            kind: "assigned", requestNumber: 7, summary: "VPN down", detail: "released: back in its queue", recipientName: "Eve")
+        #expect(released.subject == "No longer yours: #7 VPN down")
+        #expect(released.body.contains("Request #7 VPN down was released from you and is back in its queue."))
         #expect(assigned.body.hasPrefix("Hello Eve,"))
         let reminder = MailFormat.notification(
             kind: "delegation_expiring", requestNumber: nil, summary: "Fabrikam", detail: "the partner relationship ends in 7 days",

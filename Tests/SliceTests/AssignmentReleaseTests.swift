@@ -55,6 +55,11 @@ struct AssignmentReleaseTests {
             let first = try #require(try await Self.holders(request, environment).assignee)
             let second = try #require(tokens.keys.first { $0 != first })
             let firstToken = try #require(tokens[first]), secondToken = try #require(tokens[second])
+            // A second request goes to the other engineer (less open work): after the release
+            // below, the first has less open work than the second.
+            let other = try await WorkerTestSupport.submit(api, w, language: "nl", summary: "Nog een", category: "licensing")
+            #expect(try await WorkerTestSupport.eventually { try await Self.holders(other, environment).assignee != nil })
+            #expect(try await Self.holders(other, environment).assignee == second)
 
             // Nobody outside support releases it: not the requester, not another tenant's admin.
             #expect(try await api.send(.delete, "\(path)/assignee", token: w.ta1Token).status == 403)
@@ -82,13 +87,21 @@ struct AssignmentReleaseTests {
             let entry = try #require(timeline.first { $0["kind"] as? String == "released" })
             #expect((entry["data"] as? [String: Any])?["assignee_id"] as? String == first, "\(entry)")
 
-            // The sweep gives it to the other engineer, although the first now has less open work.
+            // The sweep gives it to the other engineer, although the first now has less open work
+            // (none against one).
             try await Self.sweep(environment)
             #expect(try await Self.holders(request, environment) == (second, nil))
 
-            // The first engineer cannot take it off the second; a manager can, and the second hears of it.
+            // The first engineer cannot take it off the second; a manager can, and the second hears
+            // of it. With the first engineer gone from the queue beforehand, only the one it was
+            // released from could take it: it waits.
             let manager = try await SupportWorkTests.manager(api, w)
             #expect(try await api.send(.delete, "\(path)/assignee", token: firstToken).status == 403)
+            try await WorkerTestSupport.owner(environment) { db in
+                try await db.client.query("""
+                    UPDATE support_queue_members SET active = false WHERE queue_id = \(queue) AND admin_id = \(try #require(UUID(uuidString: first)))
+                    """)
+            }
             let byManager = try await api.send(.delete, "\(path)/assignee", token: manager.token)
             #expect(byManager.status == 200, "\(byManager.body)")
             #expect(try await Self.holders(request, environment) == (nil, second))
@@ -99,14 +112,6 @@ struct AssignmentReleaseTests {
                 }
             }
             #expect(told, "the engineer hears that a manager released their request")
-
-            // With the first engineer gone from the queue, only the one it was released from could
-            // take it: it waits.
-            try await WorkerTestSupport.owner(environment) { db in
-                try await db.client.query("""
-                    UPDATE support_queue_members SET active = false WHERE queue_id = \(queue) AND admin_id = \(try #require(UUID(uuidString: first)))
-                    """)
-            }
             try await Self.sweep(environment, rounds: 1)
             #expect(try await Self.holders(request, environment) == (nil, second))
             // Taking it by hand is always possible, and ends the release.

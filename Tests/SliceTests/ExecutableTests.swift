@@ -121,6 +121,10 @@ struct ExecutableTests {
         #expect(process.terminationStatus == 1, "\(log)")
         #expect(log.contains("the database schema is older than migration 31"), "\(log)")
         #expect(log.contains("apply the migrations first (tenantdesk-admin migrate)"))
+        #expect(!log.contains("AMQP connected"), "it stops before starting anything: \(log)")
+        try await Database.with(environment.owner, logger: SliceStack.logger) { database in
+            try await database.client.query("DROP DATABASE \(unescaped: name)")
+        }
     }
 }
 
