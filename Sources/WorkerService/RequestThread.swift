@@ -92,12 +92,7 @@ struct RequestThread: Sendable {
             }
             if let transition, case .success(let next) = RequestLifecycle.apply(
                 transition, to: record.status, by: context.side, resolvedAt: record.resolvedAt, now: now) {
-                try await RequestTimeline.record(
-                    "status_changed", request: id, context: context,
-                    data: ["from": record.status.rawValue, "to": next.rawValue, "transition": transition.rawValue],
-                    on: connection, logger: logger)
-                try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
-                record.status = next
+                try await move(&record, to: next, by: transition, context: context, on: connection)
             }
             // The transition asked for with the message: both happen, or neither.
             var moved = false
@@ -105,12 +100,7 @@ struct RequestThread: Sendable {
                 switch RequestLifecycle.apply(requested, to: record.status, by: context.side, resolvedAt: record.resolvedAt, now: now) {
                 case .failure(let refusal): throw WorkerProblems.transitionRefused(refusal)
                 case .success(let next):
-                    try await RequestTimeline.record(
-                        "status_changed", request: id, context: context,
-                        data: ["from": record.status.rawValue, "to": next.rawValue, "transition": requested.rawValue],
-                        on: connection, logger: logger)
-                    try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(id)", logger: logger)
-                    record.status = next
+                    try await move(&record, to: next, by: requested, context: context, on: connection)
                     moved = true
                 }
             }
@@ -138,6 +128,20 @@ struct RequestThread: Sendable {
         }
         outbox.wake()
         return message
+    }
+
+    /// A status change a message makes: its timeline entry and the new status (the caller bumps
+    /// the version with the message).
+    private func move(
+        _ record: inout RequestRecord, to next: RequestStatus, by transition: RequestTransition, context: ActingContext,
+        on connection: PostgresConnection
+    ) async throws {
+        try await RequestTimeline.record(
+            "status_changed", request: record.id, context: context,
+            data: ["from": record.status.rawValue, "to": next.rawValue, "transition": transition.rawValue],
+            on: connection, logger: logger)
+        try await connection.query("UPDATE service_requests SET status = \(next.rawValue) WHERE id = \(record.id)", logger: logger)
+        record.status = next
     }
 
     func transition(_ request: TransitionRequestMethod.Request) async throws -> ServiceRequestView {

@@ -19,13 +19,7 @@ struct SupportWork: Sendable {
         let id = try requestID(request.requestID)
         guard let assignee = UUID(uuidString: request.assigneeID) else { throw WorkerProblems.invalid("admin_id is not an administrator id") }
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
-            let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
-            if let ifMatch = request.ifMatch, ifMatch != record.version { throw WorkerProblems.stale }
-            guard record.status.isUnresolved else {
-                throw RPCProblem(
-                    status: 409, type: ProblemType.invalidTransition, title: "Request not open",
-                    detail: "only unresolved requests are assigned (status \(record.status.rawValue))")
-            }
+            let record = try await lockUnresolved(id, context: context, ifMatch: request.ifMatch, verb: "assigned", on: connection)
             // Assigned to that person already: nothing changes, and the timeline gains nothing.
             if record.assignedTo == assignee { return record.view(side: context.side, now: Date()) }
             let names = try await connection.query("SELECT tenantdesk_support_member(\(assignee))", logger: logger).collect()
@@ -58,13 +52,7 @@ struct SupportWork: Sendable {
         let id = try requestID(request.requestID)
         let caller = try context.admin()
         let view = try await database.withTenantTransaction(try context.tenant(), supportAudience: true) { connection in
-            let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
-            if let ifMatch = request.ifMatch, ifMatch != record.version { throw WorkerProblems.stale }
-            guard record.status.isUnresolved else {
-                throw RPCProblem(
-                    status: 409, type: ProblemType.invalidTransition, title: "Request not open",
-                    detail: "only unresolved requests are released (status \(record.status.rawValue))")
-            }
+            let record = try await lockUnresolved(id, context: context, ifMatch: request.ifMatch, verb: "released", on: connection)
             guard let assignee = record.assignedTo else { return record.view(side: context.side, now: Date()) }
             guard assignee == caller || request.asManager else {
                 throw RPCProblem(
@@ -116,6 +104,21 @@ struct SupportWork: Sendable {
         }
         outbox.wake()
         return view
+    }
+
+    /// The request, locked: refused with 412 when it changed since version `ifMatch`, with 409
+    /// when it is resolved or closed (only unresolved requests are `verb`).
+    private func lockUnresolved(
+        _ id: UUID, context: ActingContext, ifMatch: Int?, verb: String, on connection: PostgresConnection
+    ) async throws -> RequestRecord {
+        let record = try await RequestQueries.load(id, context: context, forUpdate: true, on: connection, logger: logger)
+        if let ifMatch, ifMatch != record.version { throw WorkerProblems.stale }
+        guard record.status.isUnresolved else {
+            throw RPCProblem(
+                status: 409, type: ProblemType.invalidTransition, title: "Request not open",
+                detail: "only unresolved requests are \(verb) (status \(record.status.rawValue))")
+        }
+        return record
     }
 
     static let supportOnly = RPCProblem(
