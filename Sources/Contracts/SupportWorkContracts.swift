@@ -251,3 +251,59 @@ public enum DeflectionMethod: RPCMethod {
         }
     }
 }
+
+/// `worker.support.customers.v1`: the customer directory of the support side: every customer
+/// tenant with its plan, country, language, status and open requests, by name.
+public enum SupportCustomersMethod: RPCMethod {
+    public static let name = "worker.support.customers.v1"
+    public static let queue = RPCQueue.worker
+    public struct Request: Codable, Sendable {
+        public var context: ActingContext
+        /// Part of the name, any case; nil for every customer.
+        public var text: String?
+        /// The id of the last customer of the previous page.
+        public var after: String?
+        public var limit: Int
+        public init(context: ActingContext, text: String?, after: String?, limit: Int) {
+            self.context = context
+            self.text = text
+            self.after = after
+            self.limit = limit
+        }
+    }
+    public struct Response: Codable, Sendable, Equatable {
+        public var items: [Customer]
+        /// The `after` of the next page; nil on the last.
+        public var next: String?
+        public init(items: [Customer], next: String?) {
+            self.items = items
+            self.next = next
+        }
+    }
+    public struct Customer: Codable, Sendable, Equatable {
+        public var tenantID: String
+        public var name: String
+        public var country: String
+        public var language: String
+        public var plan: String
+        /// `active` or `suspended`.
+        public var status: String
+        /// Submitted, in progress or waiting for the customer.
+        public var openRequests: Int
+        /// When its latest request was submitted (nil: never).
+        public var lastSubmittedAt: Date?
+        public init(
+            tenantID: String, name: String, country: String, language: String, plan: String, status: String, openRequests: Int,
+            lastSubmittedAt: Date?
+        ) {
+            self.tenantID = tenantID
+            self.name = name
+            self.country = country
+            self.language = language
+            self.plan = plan
+            self.status = status
+            self.openRequests = openRequests
+            self.lastSubmittedAt = lastSubmittedAt
+        }
+    }
+}

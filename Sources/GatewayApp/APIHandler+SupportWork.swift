@@ -49,6 +49,23 @@ extension APIHandler {
         return .ok(.init(body: .json(try requestList(page))))
     }
 
+    func listSupportCustomers(_ input: Operations.ListSupportCustomers.Input) async throws -> Operations.ListSupportCustomers.Output {
+        let principal = try RequestInfo.requirePrincipal()
+        let context = try await acting(.supportWork, in: principal.tenantID)
+        if let cursor = input.query.cursor, UUID(uuidString: cursor) == nil {
+            throw APIProblem.malformed("cursor is not one this server wrote")
+        }
+        let page = try await call(SupportCustomersMethod.self, .init(
+            context: context, text: input.query.q, after: input.query.cursor, limit: try limit(input.query.limit)))
+        return .ok(.init(body: .json(.init(
+            items: page.items.map {
+                .init(tenantId: $0.tenantID, name: $0.name, country: $0.country, language: $0.language,
+                      plan: .init(rawValue: $0.plan) ?? .professional, status: .init(rawValue: $0.status) ?? .active,
+                      openRequests: $0.openRequests, lastSubmittedAt: $0.lastSubmittedAt)
+            },
+            nextCursor: page.next))))
+    }
+
     func assignRequest(_ input: Operations.AssignRequest.Input) async throws -> Operations.AssignRequest.Output {
         guard case .json(let body) = input.body else { throw APIProblem.malformed("send a JSON body") }
         let context = try await acting(.supportWork, in: input.path.tenantId)

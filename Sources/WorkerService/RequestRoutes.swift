@@ -19,6 +19,7 @@ struct RequestRoutes: Sendable {
     let surveys: Surveys
     let admin: SupportAdmin
     let figures: SLAFigures
+    let customers: CustomerDirectory
     let notifications: NotificationFeed
 
     init(database: Database, outbox: Outbox, limits: AttachmentLimits, logger: Logger) {
@@ -34,6 +35,7 @@ struct RequestRoutes: Sendable {
         surveys = Surveys(database: database, outbox: outbox, logger: logger)
         admin = SupportAdmin(database: database, logger: logger)
         figures = SLAFigures(database: database, logger: logger)
+        customers = CustomerDirectory(database: database, logger: logger)
         notifications = NotificationFeed(database: database, logger: logger)
     }
 
@@ -87,6 +89,7 @@ struct RequestRoutes: Sendable {
         router.on(RoutingRulesMethod.self) { request in try await clientData { try await admin.routes(request) } }
         router.on(CalendarsMethod.self) { request in try await clientData { try await admin.calendars(request) } }
         router.on(SLAFiguresMethod.self) { request in try await clientData { try await figures.figures(request) } }
+        router.on(SupportCustomersMethod.self) { request in try await clientData { try await customers.customers(request) } }
         router.on(NotificationsMethod.self) { request in try await clientData { try await notifications.feed(request) } }
         router.on(NotificationSettingsMethod.self) { request in try await clientData { try await notifications.settings(request) } }
         router.on(DeflectionMethod.self) { request in try await clientData { try await suggestions.deflection(request) } }

@@ -192,6 +192,8 @@ struct IsolationMatrixTests {
             ("listFeatures", .get, "/v1/support/categories/enrollment/features", nil, authenticated(200)),
             ("listSupportRequests", .get, "/v1/support/requests", nil,
              { $0.token == nil ? 401 : ($0.label == "support engineer" ? 200 : 403) }),
+            ("listSupportCustomers", .get, "/v1/support/customers", nil,
+             { $0.token == nil ? 401 : ($0.label == "support engineer" ? 200 : 403) }),
             // Support managers only; the matrix has none (the support-work tests have one).
             ("getSurveySummary", .get, "/v1/support/survey-summary", nil, authenticated(403)),
             ("getDeflection", .get, "/v1/support/deflection", nil, authenticated(403)),
@@ -339,7 +341,7 @@ struct IsolationMatrixTests {
                 }
             }
             #expect(failures.isEmpty, "\(failures.count) of \(cells) cells:\n\(failures.joined(separator: "\n"))")
-            #expect(cells == 10 * 3 * 42 + 10 * 26)
+            #expect(cells == 10 * 3 * 42 + 10 * 27)
         }
     }
 }

@@ -119,6 +119,45 @@ struct SupportWorkTests {
         }
     }
 
+    @Test("the customer directory: every customer by name, with plan, status and open requests; support only")
+    func customerDirectory() async throws {
+        let environment = try await SliceStack.shared.start()
+        try await withGateway { client in
+            let api = API(client: client)
+            let w = try await PartnerWorld.build(api, environment: environment)
+            _ = try await ServiceRequestFlowTests.submitted(api, w)
+            let suffix = try #require(w.names[w.c1]?.split(separator: " ").last.map(String.init))
+            // The world's five customers (not its partner), by name, two a page.
+            var names: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await api.send(
+                    .get, "/v1/support/customers?q=\(suffix.uppercased())&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                    token: w.engineerToken)
+                #expect(page.status == 200, "\(page.body)")
+                let items = try page.json()["items"] as? [[String: Any]] ?? []
+                names += items.compactMap { $0["name"] as? String }
+                if let contoso = items.first(where: { $0["tenant_id"] as? String == w.c1 }) {
+                    #expect(contoso["open_requests"] as? Int == 1)
+                    #expect(contoso["last_submitted_at"] is String)
+                    #expect(contoso["status"] as? String == "active" && contoso["plan"] is String)
+                }
+                cursor = try page.json()["next_cursor"] as? String
+                pages += 1
+            } while cursor != nil && pages < 10
+            #expect(names == ["Contoso", "Ended Co", "Expired Co", "Northwind", "Pending Co"].map { "\($0) \(suffix)" })
+            #expect(pages == 3)
+            // Wildcards are taken literally; a bad cursor is the client's mistake.
+            let percent = try await api.send(.get, "/v1/support/customers?q=%25\(suffix)", token: w.engineerToken)
+            #expect((try percent.json()["items"] as? [Any])?.isEmpty == true, "\(percent.body)")
+            #expect(try await api.send(.get, "/v1/support/customers?cursor=nope", token: w.engineerToken).status == 400)
+            // Customers and partners have no directory of other tenants.
+            #expect(try await api.send(.get, "/v1/support/customers", token: w.ta1Token).status == 403)
+            #expect(try await api.send(.get, "/v1/support/customers", token: w.paToken).status == 403)
+        }
+    }
+
     @Test("severity: support changes it at once; a customer proposes, support accepts and the target is re-baselined")
     func severity() async throws {
         let environment = try await SliceStack.shared.start()
