@@ -3,6 +3,10 @@ import Foundation
 /// E-mail notifications as text: what a notification says, and the message (RFC 5322, MIME)
 /// that carries it. Pure, so that header injection and encoding are tested on their own.
 public enum MailFormat {
+    /// The detail of an `assigned` notification that tells an engineer a request was released
+    /// from them (a manager gave it back to its queue).
+    public static let releasedDetail = "released: back in its queue"
+
     /// The subject and body of a notification.
     public static func notification(
         kind: String, requestNumber: Int?, summary: String?, detail: String?, recipientName: String
@@ -15,8 +19,7 @@ public enum MailFormat {
         case "message": (subject, what) = ("New message on \(titled)", "There is a new message on request \(titled).")
         case "status_changed":
             (subject, what) = ("\(titled): \(detail ?? "status changed")", "Request \(titled) changed: \(detail ?? "its status changed").")
-        case "assigned" where detail?.hasPrefix("released") == true:
-            // A manager took it off them (the notifier's detail for `request.released`).
+        case "assigned" where detail == releasedDetail:
             (subject, what) = ("No longer yours: \(titled)", "Request \(titled) was released from you and is back in its queue.")
         case "assigned": (subject, what) = ("Assigned to you: \(titled)", "Request \(titled) was assigned to you.")
         case "survey_requested":

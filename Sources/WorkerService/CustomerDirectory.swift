@@ -20,16 +20,10 @@ struct CustomerDirectory: Sendable {
         let text = try request.text.map { try RequestFieldRules.text($0, "q", max: 200) }.flatMap { $0.isEmpty ? nil : $0 }
         var after: UUID?
         if let raw = request.after {
-            guard let id = UUID(uuidString: raw) else {
-                throw RPCProblem(status: 400, type: ProblemType.malformedRequest, title: "Malformed request",
-                                 detail: "cursor is not one this server wrote")
-            }
+            guard let id = UUID(uuidString: raw) else { throw WorkerProblems.invalid("cursor is not valid") }
             after = id
         }
-        guard (1...200).contains(request.limit) else { throw WorkerProblems.invalid("limit must be 1-200") }
-        // Part of the name, LIKE's wildcards taken literally.
-        let pattern = text.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%" }
+        guard PageSize.allowed.contains(request.limit) else { throw WorkerProblems.invalid(PageSize.rule) }
         return try await database.withTenantTransaction(
             try request.context.tenant(), supportAudience: true, supportScope: true
         ) { connection in
@@ -41,7 +35,7 @@ struct CustomerDirectory: Sendable {
                         WHERE r.tenant_id = t.id AND r.status <> 'draft' ORDER BY r.created_at DESC LIMIT 1)
                 FROM tenants t
                 WHERE t.kind = 'customer'
-                  AND (\(pattern)::text IS NULL OR t.display_name ILIKE \(pattern))
+                  AND (\(text)::text IS NULL OR strpos(lower(t.display_name), lower(\(text))) > 0)
                   AND (\(after)::uuid IS NULL
                        OR (lower(t.display_name), t.id) > (SELECT lower(a.display_name), a.id FROM tenants a WHERE a.id = \(after)))
                 ORDER BY lower(t.display_name), t.id

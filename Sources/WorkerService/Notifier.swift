@@ -97,7 +97,7 @@ struct Notifier: Sendable {
         case RequestEvent.released:
             // The event names the engineer it was released from: told when a manager did it.
             kind = "assigned"
-            detail = "released: back in its queue"
+            detail = MailFormat.releasedDetail
             recipients = [assignee]
         case RequestEvent.resolved:
             recipients = [assignee]
